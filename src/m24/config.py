@@ -1,0 +1,114 @@
+"""The one Settings object.
+
+Every setting is read from the environment with the prefix ``M24_``. In development a missing service
+URL falls back to an embedded default (SQLite, a broker stored in SQLite, database search, the
+development identity issuer); in production every URL must be given, and a missing one is a startup
+error naming the variable.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(ValueError):
+    """Raised at startup when the configuration cannot run in the chosen environment."""
+
+
+#: Settings that must be given explicitly in production, with the variable that carries each.
+REQUIRED_IN_PRODUCTION = {
+    "database_url": "M24_DATABASE_URL",
+    "broker_url": "M24_BROKER_URL",
+    "elasticsearch_url": "M24_ELASTICSEARCH_URL",
+    "keycloak_url": "M24_KEYCLOAK_URL",
+    "secret_key": "M24_SECRET_KEY",
+}
+
+_DEV_SECRET = "m24-development-secret-not-for-production"  # noqa: S105  (refused in production)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="M24_", extra="ignore", frozen=True)
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Field(default=Path("var"), description="Where embedded databases and files live.")
+    database_url: SecretStr | None = None
+    broker_url: SecretStr | None = None
+    elasticsearch_url: str | None = None
+    keycloak_url: str | None = None
+    secret_key: SecretStr | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+    #: Limits on GraphQL documents (defence against expensive queries).
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 15
+    graphql_max_tokens: int = 2000
+    #: Default and maximum page size of every connection.
+    page_size_default: int = 20
+    page_size_max: int = 100
+    http_timeout_seconds: float = 5.0
+
+    @model_validator(mode="after")
+    def _production_needs_every_service(self) -> Settings:
+        if self.env is Environment.PRODUCTION:
+            missing = [var for attr, var in REQUIRED_IN_PRODUCTION.items() if getattr(self, attr) is None]
+            if missing:
+                raise ConfigurationError(
+                    "M24_ENV=production needs every service configured; missing: " + ", ".join(missing)
+                )
+            db = self.database_url.get_secret_value() if self.database_url else ""
+            if db.startswith("sqlite"):
+                raise ConfigurationError(
+                    "M24_DATABASE_URL: SQLite is the embedded default and is refused in production"
+                )
+            broker = self.broker_url.get_secret_value() if self.broker_url else ""
+            if broker.startswith(("sqla+", "filesystem", "memory")):
+                raise ConfigurationError("M24_BROKER_URL: the embedded broker is refused in production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    # Effective values: the configured service or its embedded default.
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'm24.sqlite3').resolve()}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        if self.broker_url is not None:
+            return self.broker_url.get_secret_value()
+        return f"sqla+sqlite:///{(self.data_dir / 'broker.sqlite3').resolve()}"
+
+    @property
+    def effective_secret_key(self) -> str:
+        return self.secret_key.get_secret_value() if self.secret_key is not None else _DEV_SECRET
+
+    def embedded_components(self) -> dict[str, bool]:
+        """Which backends run on their embedded default (``True``) rather than a configured server."""
+        return {
+            "database": self.database_url is None,
+            "broker": self.broker_url is None,
+            "search": self.elasticsearch_url is None,
+            "identity": self.keycloak_url is None,
+        }
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""httpx clients for every outside system; each gets a timeout and typed transient/permanent errors."""

@@ -1,0 +1,49 @@
+"""Errors that are part of the contract: a stable code, the field at fault, a message for people."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorCode(enum.StrEnum):
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_BUSINESS_NUMBER = "INVALID_BUSINESS_NUMBER"
+    UNKNOWN_REGION = "UNKNOWN_REGION"
+    UNKNOWN_INDUSTRY = "UNKNOWN_INDUSTRY"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    PAGE_TOO_LARGE = "PAGE_TOO_LARGE"
+    INVALID_ID = "INVALID_ID"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    CONFLICT = "CONFLICT"
+
+
+class AppError(Exception):
+    """An expected error: reported to the caller with its code, field and message; never masked."""
+
+    status_code = 400
+
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.message = message
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+
+
+class NotFound(AppError):
+    status_code = 404
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(ErrorCode.NOT_FOUND, message, field=field)
+
+
+class Forbidden(AppError):
+    status_code = 403
+
+    def __init__(self, message: str = "이 작업을 할 권한이 없습니다.", *, field: str | None = None) -> None:
+        super().__init__(ErrorCode.FORBIDDEN, message, field=field)

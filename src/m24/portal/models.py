@@ -1,0 +1,47 @@
+"""Imports every model so the metadata is complete (migrations and tests use this)."""
+
+from m24.kit.db import Base
+from m24.portal.agencies.models import Agency, AgencyIndustry, AgencyRegion
+from m24.portal.audit.models import AuditEntry
+from m24.portal.companies.models import Company
+from m24.portal.datasets.models import AccessRequest, Dataset, Distribution
+from m24.portal.funding.models import (
+    ApplicationEvent,
+    EligibilityRuleSet,
+    FundingApplication,
+    FundingProgram,
+    ProgramAgency,
+    ProgramIndustry,
+    ProgramRegion,
+    ProgramStage,
+)
+from m24.portal.people.models import AgencyMembership, CompanyMembership, Person
+from m24.portal.specialists.models import Offering
+from m24.portal.training.models import Course, CourseSession, Enrollment
+
+__all__ = [
+    "AccessRequest",
+    "Agency",
+    "AgencyIndustry",
+    "AgencyMembership",
+    "AgencyRegion",
+    "ApplicationEvent",
+    "AuditEntry",
+    "Base",
+    "Company",
+    "CompanyMembership",
+    "Course",
+    "CourseSession",
+    "Dataset",
+    "Distribution",
+    "EligibilityRuleSet",
+    "Enrollment",
+    "FundingApplication",
+    "FundingProgram",
+    "Offering",
+    "Person",
+    "ProgramAgency",
+    "ProgramIndustry",
+    "ProgramRegion",
+    "ProgramStage",
+]
