@@ -1,0 +1,188 @@
+"""The `m24` command: serve, worker, beat, db, seed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+from m24.config import ConfigurationError, Settings, get_settings
+from m24.observability import configure_logging
+
+app = typer.Typer(help="제조 AI 24 portal backend.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+log = logging.getLogger("m24.cli")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigurationError as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:  # pydantic validation errors name the variable
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _prepare_data_dir(settings: Settings) -> None:
+    if any(settings.embedded_components()[k] for k in ("database", "broker")):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _worker_argv(queues: str, concurrency: int, loglevel: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "m24.workflows.worker:celery_app",
+        "worker",
+        "--queues",
+        queues,
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        loglevel,
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    worker: Annotated[
+        bool | None,
+        typer.Option("--worker/--no-worker", help="Also run a Celery worker process (default in development)."),
+    ] = None,
+) -> None:
+    """Run the API (and, in development, an embedded Celery worker process beside it)."""
+    import uvicorn
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_json)
+    _prepare_data_dir(settings)
+    run_worker = (not settings.is_production) if worker is None else worker
+    child: subprocess.Popen[bytes] | None = None
+    if run_worker:
+        child = subprocess.Popen(_worker_argv(",".join(("default", "central", "regional", "private")), 1, "INFO"))  # noqa: S603
+        log.info("embedded Celery worker started (pid %s)", child.pid)
+    try:
+        from m24.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
+    finally:
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="Comma-separated queues: default, central, regional, private.")] = (
+        "default,central,regional,private"
+    ),
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    loglevel: Annotated[str, typer.Option()] = "INFO",
+) -> None:
+    """Run a Celery worker (one event loop and one database engine per process)."""
+    settings = _settings()
+    _prepare_data_dir(settings)
+    os.execv(sys.executable, _worker_argv(queues, concurrency, loglevel))  # noqa: S606
+
+
+@app.command()
+def beat(loglevel: Annotated[str, typer.Option()] = "INFO") -> None:
+    """Run Celery beat (periodic sweeps, SLA timers)."""
+    settings = _settings()
+    _prepare_data_dir(settings)
+    schedule = str(settings.data_dir / "celerybeat-schedule")
+    argv = [sys.executable, "-m", "celery", "-A", "m24.workflows.worker:celery_app", "beat", "--loglevel", loglevel]
+    os.execv(sys.executable, [*argv, "--schedule", schedule])  # noqa: S606
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from m24.migrations import runner
+
+    settings = _settings()
+    _prepare_data_dir(settings)
+    runner.upgrade(settings.effective_database_url, revision)
+    typer.echo(f"database at {runner.current_revision(settings.effective_database_url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
+    """Revert migrations down to REVISION (``base`` empties the schema)."""
+    from m24.migrations import runner
+
+    settings = _settings()
+    runner.downgrade(settings.effective_database_url, revision)
+    typer.echo(f"database at {runner.current_revision(settings.effective_database_url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the applied revision."""
+    from m24.migrations import runner
+
+    settings = _settings()
+    typer.echo(runner.current_revision(settings.effective_database_url) or "(empty)")
+
+
+@app.command()
+def seed(
+    scale: Annotated[int, typer.Option(min=1, max=1_000_000, help="Number of companies to generate.")] = 200,
+    reset: Annotated[bool, typer.Option(help="Delete existing data first.")] = False,
+) -> None:
+    """Load deterministic, realistic Korean demo data (idempotent: skips a database that has data)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    from m24.migrations import runner
+    from m24.portal.seed import seed as run_seed
+
+    settings = _settings()
+    _prepare_data_dir(settings)
+    url = settings.effective_database_url
+    if runner.current_revision(url) != runner.head_revision():
+        typer.echo("database schema is not at head; run `m24 db upgrade` first", err=True)
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=max(total, 1))
+            progress.update(tasks[step], completed=done, total=max(total, 1))
+
+        result = run_seed(url, scale=scale, progress=report, reset=reset)
+    elapsed = time.perf_counter() - started
+    if result.skipped:
+        typer.echo("database already has data; seed skipped (use --reset to start over)")
+    else:
+        typer.echo(f"seeded in {elapsed:.1f}s: {result}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

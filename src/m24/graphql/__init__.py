@@ -1,0 +1,1 @@
+"""The GraphQL gateway (Strawberry): one schema over funding, specialists, training and datasets."""

@@ -1,0 +1,38 @@
+"""The typed per-request GraphQL context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from strawberry.fastapi import BaseContext
+
+from m24.auth.principal import ANONYMOUS, Principal
+from m24.config import Settings
+from m24.graphql.dataloaders import Loaders
+from m24.kit.db import Database
+
+
+@dataclass
+class Context(BaseContext):
+    db: Database
+    settings: Settings
+    loaders: Loaders
+    principal: Principal = ANONYMOUS
+    request_id: str = "-"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+def make_context(request: Request) -> Context:
+    state = request.app.state
+    db: Database = state.db
+    return Context(
+        db=db,
+        settings=state.settings,
+        loaders=Loaders(db),
+        principal=getattr(request.state, "principal", ANONYMOUS),
+        request_id=getattr(request.state, "request_id", "-"),
+    )

@@ -1,0 +1,1 @@
+"""GraphQL object types: thin views over portal models; relations resolve through dataloaders."""
