@@ -1,0 +1,171 @@
+"""Test fixtures: real databases (PostgreSQL from the harness, SQLite for the embedded path).
+
+`scripts/test.sh` exports M24_TEST_DATABASE_URL and M24_TEST_BROKER_URL (from scripts/services.sh)
+and sets M24_REQUIRE_REAL_SERVICES=1, so a missing server fails the run instead of silently falling
+back to SQLite. Without those variables (a developer's quick run) the main fixtures use SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from m24.app import create_app
+from m24.kit.db import Database, make_sync_engine
+from m24.migrations import runner
+from tests.helpers import settings_for
+
+PG_URL = os.environ.get("M24_TEST_DATABASE_URL")
+BROKER_URL = os.environ.get("M24_TEST_BROKER_URL")
+REQUIRE_REAL = os.environ.get("M24_REQUIRE_REAL_SERVICES") == "1"
+
+if REQUIRE_REAL and not (PG_URL and BROKER_URL):
+    raise RuntimeError("M24_REQUIRE_REAL_SERVICES=1 but M24_TEST_DATABASE_URL / M24_TEST_BROKER_URL are not set")
+
+SEED_TODAY = date.today()
+SEED_SCALE = 200
+
+
+def _pg_admin_engine() -> sa.Engine:
+    assert PG_URL
+    return make_sync_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def _pg_url_for(dbname: str) -> str:
+    assert PG_URL
+    return make_url(PG_URL).set(database=dbname).render_as_string(hide_password=False)
+
+
+class PgDatabases:
+    """Creates throwaway databases from a migrated template (CREATE DATABASE … TEMPLATE is fast)."""
+
+    def __init__(self) -> None:
+        self.prefix = f"m24t_{uuid.uuid4().hex[:8]}"
+        self.created: list[str] = []
+        self.template = f"{self.prefix}_tpl"
+        self._create(self.template)
+        runner.upgrade(_pg_url_for(self.template))
+        # Close every connection to the template so it can be copied.
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :d AND pid <> pg_backend_pid()"
+                ),
+                {"d": self.template},
+            )
+
+    def _create(self, name: str, template: str | None = None) -> str:
+        engine = _pg_admin_engine()
+        with engine.connect() as conn:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{suffix}')
+        engine.dispose()
+        self.created.append(name)
+        return _pg_url_for(name)
+
+    def fresh(self, migrated: bool = True) -> str:
+        name = f"{self.prefix}_{len(self.created)}"
+        return self._create(name, self.template if migrated else None)
+
+    def drop_all(self) -> None:
+        engine = _pg_admin_engine()
+        with engine.connect() as conn:
+            for name in reversed(self.created):
+                conn.execute(
+                    sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": name}
+                )
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        engine.dispose()
+
+
+class SqliteDatabases:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.count = 0
+        self.template = root / "template.sqlite3"
+        runner.upgrade(f"sqlite:///{self.template}")
+
+    def fresh(self, migrated: bool = True) -> str:
+        self.count += 1
+        path = self.root / f"db{self.count}.sqlite3"
+        if migrated:
+            shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases]:
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured (run through scripts/test.sh)")
+    dbs = PgDatabases()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
+    return SqliteDatabases(tmp_path_factory.mktemp("sqlite"))
+
+
+@pytest.fixture(scope="session")
+def main_databases(request: pytest.FixtureRequest) -> PgDatabases | SqliteDatabases:
+    """The suite's main backend: real PostgreSQL when configured, else SQLite."""
+    if PG_URL:
+        return request.getfixturevalue("pg_databases")  # type: ignore[no-any-return]
+    return request.getfixturevalue("sqlite_databases")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def migrated_db_url(main_databases: PgDatabases | SqliteDatabases) -> str:
+    """A fresh, empty database at the head migration on the main backend."""
+    return main_databases.fresh()
+
+
+@pytest.fixture
+def sqlite_migrated_url(sqlite_databases: SqliteDatabases) -> str:
+    return sqlite_databases.fresh()
+
+
+@pytest.fixture(scope="session")
+def seeded_db_url(main_databases: PgDatabases | SqliteDatabases) -> str:
+    """One seeded database shared by read-only tests (do not write to it)."""
+    from m24.portal.seed import seed
+
+    url = main_databases.fresh()
+    seed(url, scale=SEED_SCALE, today=SEED_TODAY)
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_url(sqlite_databases: SqliteDatabases) -> str:
+    from m24.portal.seed import seed
+
+    url = sqlite_databases.fresh()
+    seed(url, scale=SEED_SCALE, today=SEED_TODAY)
+    return url
+
+
+@pytest_asyncio.fixture
+async def seeded_db(seeded_db_url: str) -> AsyncIterator[Database]:
+    db = Database(seeded_db_url)
+    yield db
+    await db.dispose()
+
+
+@pytest_asyncio.fixture
+async def client(seeded_db_url: str, seeded_db: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app over the seeded database of the main backend."""
+    app = create_app(settings_for(seeded_db_url, data_dir=tmp_path), database=seeded_db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+        yield c

@@ -1,0 +1,84 @@
+"""The `m24` command end to end on the embedded default: db upgrade, seed, serve (API + worker process)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+M24 = [sys.executable, "-m", "m24.cli"]
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("M24_")}
+    env.update({"M24_ENV": "development", "M24_DATA_DIR": str(data_dir), "M24_LOG_JSON": "true"})
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_production_refuses_to_start_without_services(tmp_path: Path) -> None:
+    env = {**_env(tmp_path), "M24_ENV": "production"}
+    result = subprocess.run([*M24, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "M24_DATABASE_URL" in result.stderr and "M24_KEYCLOAK_URL" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_embedded_default_end_to_end(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    run = {"env": env, "capture_output": True, "text": True, "timeout": 300}
+    assert subprocess.run([*M24, "db", "upgrade"], **run).returncode == 0  # type: ignore[call-overload]
+    seeded = subprocess.run([*M24, "seed", "--scale", "40"], **run)  # type: ignore[call-overload]
+    assert seeded.returncode == 0, seeded.stderr
+    again = subprocess.run([*M24, "seed", "--scale", "40"], **run)  # type: ignore[call-overload]
+    assert again.returncode == 0 and "skipped" in again.stdout
+
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [*M24, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        ready = None
+        while time.monotonic() < deadline:
+            try:
+                ready = httpx.get(f"{base}/readyz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert ready is not None, (tmp_path / "serve.log").read_text()[-2000:]
+        report = ready.json()
+        assert ready.status_code == 200 and all(c["embedded"] for c in report["checks"].values()), report
+        landing = httpx.get(base + "/", timeout=10)
+        assert "지금 접수 중인 지원사업" in landing.text
+        body = httpx.post(
+            base + "/graphql",
+            json={"query": "{ fundingPrograms(status: OPEN) { totalCount edges { node { title } } } }"},
+            timeout=10,
+        ).json()
+        assert body["data"]["fundingPrograms"]["totalCount"] >= 5
+        # The embedded worker is a real Celery worker process, child of `m24 serve`.
+        children = subprocess.run(
+            ["ps", "-o", "args=", "--ppid", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout
+        assert "celery" in children and "worker" in children, children
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
