@@ -156,16 +156,28 @@ def seeded_sqlite_url(sqlite_databases: SqliteDatabases) -> str:
     return url
 
 
+BACKENDS = ["postgresql", "sqlite"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_url(request: pytest.FixtureRequest) -> str:
+    """The seeded database of each backend in turn: read-only GraphQL and HTTP tests run on both,
+    since the embedded default must answer exactly like the real stack."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("seeded_db_url")  # type: ignore[no-any-return]
+    return request.getfixturevalue("seeded_sqlite_url")  # type: ignore[no-any-return]
+
+
 @pytest_asyncio.fixture
-async def seeded_db(seeded_db_url: str) -> AsyncIterator[Database]:
-    db = Database(seeded_db_url)
+async def seeded_db(seeded_url: str) -> AsyncIterator[Database]:
+    db = Database(seeded_url)
     yield db
     await db.dispose()
 
 
 @pytest_asyncio.fixture
-async def client(seeded_db_url: str, seeded_db: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the app over the seeded database of the main backend."""
-    app = create_app(settings_for(seeded_db_url, data_dir=tmp_path), database=seeded_db)
+async def client(seeded_url: str, seeded_db: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app over a seeded database (each backend in turn)."""
+    app = create_app(settings_for(seeded_url, data_dir=tmp_path), database=seeded_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c

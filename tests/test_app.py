@@ -31,10 +31,10 @@ async def test_readyz_reports_each_backend_and_which_are_embedded(client: httpx.
     assert all(check["ok"] for check in report["checks"].values())
 
 
-async def test_readyz_fails_when_a_configured_backend_is_down(seeded_db_url: str, seeded_db, tmp_path) -> None:
+async def test_readyz_fails_when_a_configured_backend_is_down(seeded_url: str, seeded_db, tmp_path) -> None:
     from tests.helpers import settings_for
 
-    settings = settings_for(seeded_db_url, data_dir=tmp_path, elasticsearch_url="http://127.0.0.1:9")
+    settings = settings_for(seeded_url, data_dir=tmp_path, elasticsearch_url="http://127.0.0.1:9")
     app = create_app(settings, database=seeded_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         response = await c.get("/readyz")

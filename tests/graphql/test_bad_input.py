@@ -53,11 +53,11 @@ async def test_overlong_and_control_character_text(client: httpx.AsyncClient) ->
     assert "errors" not in body  # control characters dropped, LIKE wildcards escaped
 
 
-async def test_depth_alias_and_token_limits(seeded_db_url: str, seeded_db, tmp_path) -> None:
+async def test_depth_alias_and_token_limits(seeded_url: str, seeded_db, tmp_path) -> None:
     from m24.app import create_app
     from tests.helpers import settings_for
 
-    settings = settings_for(seeded_db_url, data_dir=tmp_path, graphql_max_depth=5)
+    settings = settings_for(seeded_url, data_dir=tmp_path, graphql_max_depth=5)
     app = create_app(settings, database=seeded_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         shallow = "{ fundingPrograms { edges { node { ownerAgency { name } } } } }"
