@@ -57,6 +57,19 @@ def _worker_argv(queues: str, concurrency: int, loglevel: str) -> list[str]:
     ]
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """In the worker child: ask Linux to send SIGTERM if `m24 serve` dies without cleaning up."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -75,8 +88,14 @@ def serve(
     run_worker = (not settings.is_production) if worker is None else worker
     child: subprocess.Popen[bytes] | None = None
     if run_worker:
-        child = subprocess.Popen(_worker_argv(",".join(("default", "central", "regional", "private")), 1, "INFO"))  # noqa: S603
+        child = subprocess.Popen(  # noqa: S603
+            _worker_argv(",".join(("default", "central", "regional", "private")), 1, "INFO"),
+            preexec_fn=_die_with_parent,  # only sets a kernel flag; no locks involved
+        )
         log.info("embedded Celery worker started (pid %s)", child.pid)
+        # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turning them into SystemExit
+        # lets the `finally` below stop the worker cleanly instead of the process dying first.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         from m24.app import create_app
 
