@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import tempfile
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.seed_scale import drop, fresh_database
+from bench.seed_scale import drop, fresh_database, record
 from m24.app import create_app
 from m24.config import Settings
 from m24.kit.db import Database
@@ -82,10 +81,7 @@ def main() -> None:
         "command": f"python bench/graphql_page_size.py --url {'sqlite' if backend == 'sqlite' else '<postgresql-url>'} "
         f"--scale {args.scale} --rounds {args.rounds}",
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(result, ensure_ascii=False) + "\n")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    record(RESULTS, result)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,14 @@ from m24.portal.seed import seed
 RESULTS = Path(__file__).resolve().parent / "results" / "seed_scale.jsonl"
 
 
+def record(path: Path, result: dict[str, object]) -> None:
+    """Append one result line (with the command that reproduces it) and show it."""
+    path.parent.mkdir(exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
 def fresh_database(base: str, workdir: Path) -> tuple[str, object]:
     if base == "sqlite":
         path = workdir / f"{uuid.uuid4().hex}.sqlite3"
@@ -84,10 +92,7 @@ def main() -> None:
         "command": f"python bench/seed_scale.py --url {'sqlite' if backend == 'sqlite' else '<postgresql-url>'} "
         f"--baseline {args.baseline} --large {args.large}",
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(result, ensure_ascii=False) + "\n")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    record(RESULTS, result)
 
 
 if __name__ == "__main__":

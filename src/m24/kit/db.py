@@ -8,7 +8,8 @@ published only after the commit succeeds (see :mod:`m24.kit.jobs`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, mapped_column
 
 from m24.kit import jobs
 
@@ -183,3 +184,17 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def grouped_values(
+    session: AsyncSession, key: QueryableAttribute[Any], value: QueryableAttribute[Any], keys: Iterable[Any]
+) -> dict[Any, list[Any]]:
+    """``{key: [values…]}`` for the given keys in one statement, values in ascending order.
+
+    The batch shape every one-to-many dataloader needs (e.g. regions per program).
+    """
+    result: dict[Any, list[Any]] = defaultdict(list)
+    rows = await session.execute(sa.select(key, value).where(key.in_(set(keys))).order_by(key, value))
+    for k, v in rows:
+        result[k].append(v)
+    return result

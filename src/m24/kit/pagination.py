@@ -5,10 +5,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from m24.kit.errors import ErrorCode, ValidationFailed
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of rows, the total matching the filter, and whether more follow."""
+
+    items: Sequence[T]
+    total: int
+    has_next: bool
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from m24.graphql.context import Context
 from m24.graphql.ids import parse_id
 from m24.graphql.permissions import Public
 from m24.graphql.types.agency import Agency, AgencyTier
-from m24.graphql.types.common import Connection, Edge, PageInfo
+from m24.graphql.types.common import Connection
 from m24.graphql.types.company import Company
 from m24.graphql.types.me import Me, MembershipRef
 from m24.graphql.types.program import CallStatusEnum, FundingProgram
 from m24.kit.db import utcnow
-from m24.kit.pagination import encode_cursor, page_request
+from m24.kit.pagination import PageRequest, page_request
 from m24.portal.agencies import repository as agencies_repo
 from m24.portal.companies import repository as companies_repo
 from m24.portal.funding import repository as funding_repo
@@ -22,6 +22,14 @@ from m24.portal.reference import brn
 from m24.portal.reference.ksic import parse_ksic
 from m24.portal.reference.regions import parse_region
 from m24.portal.text_filter import clean_text
+
+
+def _page(info: Info[Context, None], first: int | None, after: str | None, kind: str) -> PageRequest:
+    """A page request for a keyset list with two-part cursors, capped by the configured maximum."""
+    settings = info.context.settings
+    return page_request(
+        first, after, kind=kind, arity=2, default=settings.page_size_default, maximum=settings.page_size_max
+    )
 
 
 @strawberry.type(description="A 사업자등록번호 that passed the format and check-digit test.")
@@ -58,35 +66,18 @@ class PublicQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[FundingProgram]:
-        settings = info.context.settings
         flt = funding_repo.ProgramFilter(
             status=status,
             region=parse_region(region).code if region is not None else None,
             industry=parse_ksic(industry) if industry is not None else None,
             text=clean_text(text),
         )
-        page = page_request(
-            first,
-            after,
-            kind=funding_repo.CURSOR_KIND,
-            arity=2,
-            default=settings.page_size_default,
-            maximum=settings.page_size_max,
-        )
+        page = _page(info, first, after, funding_repo.CURSOR_KIND)
         now = utcnow()
         async with info.context.db.read() as session:
             result = await funding_repo.list_programs(session, flt, page, now=now)
-        edges = [
-            Edge(
-                node=FundingProgram.from_model(row, now),
-                cursor=encode_cursor(funding_repo.CURSOR_KIND, funding_repo.cursor_key(row)),
-            )
-            for row in result.items
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=result.has_next, end_cursor=edges[-1].cursor if edges else None),
-            total_count=result.total,
+        return Connection.of(
+            result, funding_repo.CURSOR_KIND, funding_repo.cursor_key, lambda row: FundingProgram.from_model(row, now)
         )
 
     @strawberry.field(permission_classes=[Public], description="One published call, or null.")
@@ -107,35 +98,16 @@ class PublicQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Company]:
-        settings = info.context.settings
         flt = companies_repo.CompanyFilter(
             region=parse_region(region).code if region is not None else None,
             industry=parse_ksic(industry) if industry is not None else None,
             text=clean_text(text),
             specialists_only=specialists_only,
         )
-        page = page_request(
-            first,
-            after,
-            kind=companies_repo.CURSOR_KIND,
-            arity=2,
-            default=settings.page_size_default,
-            maximum=settings.page_size_max,
-        )
+        page = _page(info, first, after, companies_repo.CURSOR_KIND)
         async with info.context.db.read() as session:
             result = await companies_repo.list_public_companies(session, flt, page)
-        edges = [
-            Edge(
-                node=Company.from_model(row),
-                cursor=encode_cursor(companies_repo.CURSOR_KIND, companies_repo.cursor_key(row)),
-            )
-            for row in result.items
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=result.has_next, end_cursor=edges[-1].cursor if edges else None),
-            total_count=result.total,
-        )
+        return Connection.of(result, companies_repo.CURSOR_KIND, companies_repo.cursor_key, Company.from_model)
 
     @strawberry.field(permission_classes=[Public], description="One public company profile, or null.")
     async def company(self, info: Info[Context, None], id: strawberry.ID) -> Company | None:

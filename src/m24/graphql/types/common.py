@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Generic, NewType, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, NewType, TypeVar
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
+from m24.kit.pagination import Page, encode_cursor
 from m24.portal.reference.ksic import industry_name
 from m24.portal.reference.regions import BY_CODE
 
@@ -22,6 +24,7 @@ SCALAR_MAP: dict[object, ScalarDefinition] = {
 }
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 @strawberry.type(description="시·도 (first-level region).")
@@ -62,3 +65,13 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
     total_count: int
+
+    @staticmethod
+    def of(page: Page[M], kind: str, key: Callable[[M], tuple[Any, ...]], node: Callable[[M], T]) -> Connection[T]:
+        """Wrap a repository page: one edge per row with its opaque cursor."""
+        edges = [Edge(node=node(row), cursor=encode_cursor(kind, key(row))) for row in page.items]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
+            total_count=page.total,
+        )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from m24.kit.db import grouped_values
 from m24.portal.agencies.models import Agency, AgencyIndustry, AgencyRegion, AgencyTier
 
 _TIER_ORDER = sa.case(
@@ -34,24 +34,8 @@ async def agencies_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> di
 
 
 async def regions_by_agency(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    result: dict[uuid.UUID, list[str]] = defaultdict(list)
-    rows = await session.execute(
-        sa.select(AgencyRegion.agency_id, AgencyRegion.region)
-        .where(AgencyRegion.agency_id.in_(set(ids)))
-        .order_by(AgencyRegion.region)
-    )
-    for agency_id, region in rows:
-        result[agency_id].append(region)
-    return result
+    return await grouped_values(session, AgencyRegion.agency_id, AgencyRegion.region, ids)
 
 
 async def industries_by_agency(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    result: dict[uuid.UUID, list[str]] = defaultdict(list)
-    rows = await session.execute(
-        sa.select(AgencyIndustry.agency_id, AgencyIndustry.ksic_prefix)
-        .where(AgencyIndustry.agency_id.in_(set(ids)))
-        .order_by(AgencyIndustry.ksic_prefix)
-    )
-    for agency_id, prefix in rows:
-        result[agency_id].append(prefix)
-    return result
+    return await grouped_values(session, AgencyIndustry.agency_id, AgencyIndustry.ksic_prefix, ids)

@@ -11,9 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.kit.pagination import PageRequest
+from m24.kit.pagination import Page, PageRequest
 from m24.portal.companies.models import Company
-from m24.portal.funding.repository import Page
 from m24.portal.specialists.models import Offering
 from m24.portal.text_filter import contains_all_words
 

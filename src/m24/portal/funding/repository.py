@@ -7,14 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from m24.kit.db import utcnow
+from m24.kit.db import grouped_values, utcnow
 from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.kit.pagination import PageRequest
+from m24.kit.pagination import Page, PageRequest
 from m24.portal.funding.models import (
     CallStatus,
     EligibilityRuleSet,
@@ -28,7 +27,6 @@ from m24.portal.funding.models import (
 from m24.portal.text_filter import contains_all_words
 
 CURSOR_KIND = "fundingPrograms"
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,6 @@ class ProgramFilter:
     region: str | None = None
     industry: str | None = None
     text: str | None = None
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: Sequence[T]
-    total: int
-    has_next: bool
 
 
 def call_status(program: FundingProgram, now: datetime | None = None) -> CallStatus:
@@ -135,27 +126,11 @@ async def get_program(session: AsyncSession, program_id: uuid.UUID) -> FundingPr
 
 
 async def regions_by_program(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    result: dict[uuid.UUID, list[str]] = defaultdict(list)
-    rows = await session.execute(
-        sa.select(ProgramRegion.program_id, ProgramRegion.region)
-        .where(ProgramRegion.program_id.in_(set(ids)))
-        .order_by(ProgramRegion.region)
-    )
-    for program_id, region in rows:
-        result[program_id].append(region)
-    return result
+    return await grouped_values(session, ProgramRegion.program_id, ProgramRegion.region, ids)
 
 
 async def industries_by_program(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    result: dict[uuid.UUID, list[str]] = defaultdict(list)
-    rows = await session.execute(
-        sa.select(ProgramIndustry.program_id, ProgramIndustry.ksic_prefix)
-        .where(ProgramIndustry.program_id.in_(set(ids)))
-        .order_by(ProgramIndustry.ksic_prefix)
-    )
-    for program_id, prefix in rows:
-        result[program_id].append(prefix)
-    return result
+    return await grouped_values(session, ProgramIndustry.program_id, ProgramIndustry.ksic_prefix, ids)
 
 
 async def stages_by_program(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ProgramStage]]:
