@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from m24.kit import brn
 from m24.kit.db import utcnow
 from m24.portal.agencies.models import Agency, AgencyKind, AgencyTier
 from m24.portal.companies.models import Company, SizeClass
 from m24.portal.funding.models import ApplicationStatus, FundingApplication, FundingProgram, ProgramKind
 from m24.portal.people.models import Person
-from m24.portal.reference import brn
 
 _seq = itertools.count(1)
 

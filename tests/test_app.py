@@ -71,6 +71,10 @@ def _production_settings() -> Settings:
         elasticsearch_url="http://127.0.0.1:9",
         keycloak_url="http://127.0.0.1:9/realms/m24",
         secret_key="not-used-here",
+        oidc_client_secret="not-used-here",
+        keycloak_admin_client_secret="not-used-here",
+        nts_url="http://127.0.0.1:9",
+        nts_service_key="not-used-here",
     )
 
 

@@ -12,14 +12,21 @@ def test_development_falls_back_to_embedded_defaults(tmp_path) -> None:
 
 
 def test_production_names_every_missing_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("M24_DATABASE_URL", "M24_BROKER_URL", "M24_ELASTICSEARCH_URL", "M24_KEYCLOAK_URL", "M24_SECRET_KEY"):
+    for var in (
+        "M24_DATABASE_URL",
+        "M24_BROKER_URL",
+        "M24_ELASTICSEARCH_URL",
+        "M24_KEYCLOAK_URL",
+        "M24_SECRET_KEY",
+        "M24_NTS_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("M24_ENV", "production")
     monkeypatch.setenv("M24_DATABASE_URL", "postgresql://u:p@db/m24")
     with pytest.raises(ValidationError) as info:
         Settings()
     message = str(info.value)
-    for var in ("M24_BROKER_URL", "M24_ELASTICSEARCH_URL", "M24_KEYCLOAK_URL", "M24_SECRET_KEY"):
+    for var in ("M24_BROKER_URL", "M24_ELASTICSEARCH_URL", "M24_KEYCLOAK_URL", "M24_SECRET_KEY", "M24_NTS_URL"):
         assert var in message
     assert "M24_DATABASE_URL" not in message.split("missing:")[1]
 
@@ -31,6 +38,10 @@ def test_production_refuses_embedded_backends() -> None:
         "elasticsearch_url": "http://es:9200",
         "keycloak_url": "http://kc/realms/m24",
         "secret_key": "s3cret",
+        "oidc_client_secret": "web-secret",
+        "keycloak_admin_client_secret": "admin-secret",
+        "nts_url": "https://api.odcloud.kr",
+        "nts_service_key": "nts-key",
     }
     with pytest.raises(ValidationError, match="SQLite"):
         Settings(database_url="sqlite:///x.db", **common)

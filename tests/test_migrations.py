@@ -79,3 +79,20 @@ def test_history_tables_are_append_only_on_sqlite(sqlite_migrated_url: str) -> N
 
 def test_history_tables_are_append_only_on_postgres(pg_databases) -> None:
     _append_only_is_enforced(pg_databases.fresh())
+
+
+def _step_down_keeps_history_protected(url: str) -> None:
+    """Each revision downgrades alone, and the history triggers survive every step."""
+    runner.upgrade(url)
+    runner.downgrade(url, "-1")
+    _append_only_is_enforced(url)
+    runner.upgrade(url)
+    assert _diff(url) == []
+
+
+def test_step_down_on_sqlite(tmp_path) -> None:
+    _step_down_keeps_history_protected(f"sqlite:///{tmp_path / 's.sqlite3'}")
+
+
+def test_step_down_on_postgres(pg_databases) -> None:
+    _step_down_keeps_history_protected(pg_databases.fresh(migrated=False))

@@ -6,7 +6,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -14,12 +16,16 @@ from strawberry.fastapi import GraphQLRouter
 
 import m24.portal.models  # noqa: F401  (every mapper must be configured before the first query)
 from m24 import __version__
-from m24.config import Settings, get_settings
+from m24.config import DEV_ISSUER_PATH, DEV_NTS_PATH, DEV_NTS_SERVICE_KEY, Settings, get_settings
 from m24.graphql.context import make_context
 from m24.graphql.schema import build_schema
+from m24.integrations.nts import simulator as nts_simulator
 from m24.kit.db import Database
 from m24.observability import Metrics, request_context_middleware
 from m24.readiness import check_all
+from m24.web.dev_issuer_routes import build_router as build_dev_issuer_router
+from m24.web.identity import Identity, identity_middleware
+from m24.web.login import router as login_router
 from m24.web.pages import router as web_router
 from m24.workflows import publisher
 from m24.workflows.celery_app import make_celery
@@ -27,7 +33,13 @@ from m24.workflows.celery_app import make_celery
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    identity_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The portal. ``identity_transport`` routes server-to-issuer calls (tests: in-process)."""
     settings = settings or get_settings()
     metrics = Metrics()
 
@@ -54,6 +66,20 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     if database is not None:
         app.state.db = database
+    app.state.identity_transport = identity_transport
+    # Built on first use, after the lifespan has set the database.
+    app.state.identity = None
+
+    def identity_of(request: Request) -> Identity:
+        if request.app.state.identity is None:
+            request.app.state.identity = Identity.build(
+                settings, request.app.state.db, transport=request.app.state.identity_transport
+            )
+        identity: Identity = request.app.state.identity
+        return identity
+
+    # Added first = runs inside the request-context middleware (which sets the request id).
+    app.middleware("http")(identity_middleware(identity_of))
     app.middleware("http")(request_context_middleware(metrics))
 
     schema = build_schema(settings)
@@ -64,6 +90,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(web_router)
+    app.include_router(login_router)
+    if not settings.is_production:
+        _mount_embedded_stand_ins(app, settings)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
 
     @app.get("/healthz", include_in_schema=False)
@@ -80,3 +109,37 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return metrics.render()
 
     return app
+
+
+def _mount_embedded_stand_ins(app: FastAPI, settings: Settings) -> None:
+    """Development only: the identity issuer and the NTS simulator inside the app when no real ones
+    are configured, reached over HTTP through the same clients as the real systems."""
+    if not settings.keycloak_url:
+        # The identity middleware has built the identity (and the issuer's key) before this runs.
+        app.mount(DEV_ISSUER_PATH, _LazyDevIssuerRouter(settings))
+    if not settings.nts_url:
+        app.mount(DEV_NTS_PATH, nts_simulator.create_app(DEV_NTS_SERVICE_KEY))
+
+
+class _LazyDevIssuerRouter:
+    """ASGI app that builds the dev-issuer router once the identity (and its key) exists."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._app: FastAPI | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._app is None:
+            identity = scope["app"].state.identity
+            assert identity is not None and identity.dev_issuer is not None
+            sub = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+            sub.include_router(
+                build_dev_issuer_router(
+                    identity.dev_issuer,
+                    secret_key=self._settings.effective_secret_key,
+                    public_url=self._settings.public_url,
+                    db=identity.db,
+                )
+            )
+            self._app = sub
+        await self._app(scope, receive, send)

@@ -18,6 +18,8 @@ from m24.observability import configure_logging
 app = typer.Typer(help="제조 AI 24 portal backend.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+auth_app = typer.Typer(help="Identity helpers for development.", no_args_is_help=True)
+app.add_typer(auth_app, name="auth")
 
 log = logging.getLogger("m24.cli")
 
@@ -83,6 +85,10 @@ def serve(
     import uvicorn
 
     settings = _settings()
+    if "public_url" not in settings.model_fields_set:
+        # Login redirects and the development issuer's URL follow the address actually served.
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        settings = settings.model_copy(update={"public_url": f"http://{shown_host}:{port}"})
     configure_logging(settings.log_level, settings.log_json)
     _prepare_data_dir(settings)
     run_worker = (not settings.is_production) if worker is None else worker
@@ -197,6 +203,45 @@ def seed(
         typer.echo("database already has data; seed skipped (use --reset to start over)")
     else:
         typer.echo(f"seeded in {elapsed:.1f}s: {result}")
+
+
+@auth_app.command("dev-token")
+def dev_token(
+    persona: Annotated[
+        str, typer.Argument(help="sme, sme-staff, specialist, regional-reviewer, central-approver, admin")
+    ],
+    client_id: Annotated[str, typer.Option(help="The client the token is issued to (azp).")] = "m24-cli",
+) -> None:
+    """Print an access token from the development issuer (embedded default only)."""
+    from m24.auth.dev_issuer import DevIssuer, DevIssuerRefused
+    from m24.auth.personas import PERSONAS
+
+    settings = _settings()
+    if settings.is_production:
+        typer.echo("m24 auth dev-token is refused when M24_ENV=production", err=True)
+        raise typer.Exit(2)
+    if settings.keycloak_url:
+        typer.echo(
+            "M24_KEYCLOAK_URL is set: get tokens from Keycloak instead (the API would not accept these)", err=True
+        )
+        raise typer.Exit(2)
+    if persona not in PERSONAS:
+        typer.echo(f"unknown persona {persona!r}; choose one of: {', '.join(PERSONAS)}", err=True)
+        raise typer.Exit(2)
+    if client_id not in settings.token_clients:
+        typer.echo(f"client {client_id!r} is not accepted by the API ({settings.accepted_token_clients})", err=True)
+        raise typer.Exit(2)
+    try:
+        issuer = DevIssuer(
+            settings.issuer_url,
+            settings.data_dir / "dev-issuer-key.pem",
+            production=settings.is_production,
+            audience=settings.api_audience,
+        )
+    except DevIssuerRefused as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(issuer.tokens_for(PERSONAS[persona], client_id=client_id)["access_token"])
 
 
 def main() -> None:

@@ -32,9 +32,18 @@ REQUIRED_IN_PRODUCTION = {
     "elasticsearch_url": "M24_ELASTICSEARCH_URL",
     "keycloak_url": "M24_KEYCLOAK_URL",
     "secret_key": "M24_SECRET_KEY",
+    "oidc_client_secret": "M24_OIDC_CLIENT_SECRET",
+    "keycloak_admin_client_secret": "M24_KEYCLOAK_ADMIN_CLIENT_SECRET",
+    "nts_url": "M24_NTS_URL",
+    "nts_service_key": "M24_NTS_SERVICE_KEY",
 }
 
-_DEV_SECRET = "m24-development-secret-not-for-production"  # noqa: S105  (refused in production)
+#: Mount points of the embedded stand-ins (development only).
+DEV_ISSUER_PATH = "/dev-issuer"
+DEV_NTS_PATH = "/dev-nts"
+DEV_NTS_SERVICE_KEY = "m24-dev-nts-key"
+
+_DEV_SECRET = "m24-development-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -57,6 +66,20 @@ class Settings(BaseSettings):
     page_size_default: int = 20
     page_size_max: int = 100
     http_timeout_seconds: float = 5.0
+    #: Where browsers reach the portal (login redirects, the development issuer's URL).
+    public_url: str = "http://127.0.0.1:8000"
+    #: OpenID Connect: the web client, the API audience and the clients whose tokens the API accepts.
+    oidc_client_id: str = "m24-web"
+    oidc_client_secret: SecretStr | None = None
+    api_audience: str = "m24-api"
+    accepted_token_clients: str = "m24-web,m24-cli"
+    #: Service account for the Keycloak Admin REST API (user provisioning).
+    keycloak_admin_client_id: str = "m24-admin"
+    keycloak_admin_client_secret: SecretStr | None = None
+    #: National Tax Service business-status API (공공데이터포털); embedded: the built-in simulator.
+    nts_url: str | None = None
+    nts_service_key: SecretStr | None = None
+    session_hours: int = 8
 
     @model_validator(mode="after")
     def _production_needs_every_service(self) -> Settings:
@@ -97,6 +120,29 @@ class Settings(BaseSettings):
     @property
     def effective_secret_key(self) -> str:
         return self.secret_key.get_secret_value() if self.secret_key is not None else _DEV_SECRET
+
+    @property
+    def issuer_url(self) -> str:
+        """The OpenID issuer: the Keycloak realm, or the development issuer inside this app."""
+        if self.keycloak_url:
+            return self.keycloak_url.rstrip("/")
+        return self.public_url.rstrip("/") + DEV_ISSUER_PATH
+
+    @property
+    def effective_nts_url(self) -> str:
+        return (self.nts_url or self.public_url.rstrip("/") + DEV_NTS_PATH).rstrip("/")
+
+    @property
+    def effective_nts_service_key(self) -> str:
+        return self.nts_service_key.get_secret_value() if self.nts_service_key else DEV_NTS_SERVICE_KEY
+
+    @property
+    def token_clients(self) -> frozenset[str]:
+        return frozenset(c.strip() for c in self.accepted_token_clients.split(",") if c.strip())
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.public_url.startswith("https://")
 
     def embedded_components(self) -> dict[str, bool]:
         """Which backends run on their embedded default (``True``) rather than a configured server."""

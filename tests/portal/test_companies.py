@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from m24.kit import brn
 from m24.kit.db import Database
 from m24.kit.errors import ErrorCode, ValidationFailed
 from m24.portal.audit.models import AuditEntry
 from m24.portal.companies import service
 from m24.portal.companies.models import Company
 from m24.portal.companies.schemas import RegisterCompany
-from m24.portal.reference import brn
 
 GOOD_NUMBER = brn.make_number("130860001")
 BAD_NUMBER = GOOD_NUMBER[:9] + str((int(GOOD_NUMBER[9]) + 1) % 10)

@@ -1,7 +1,7 @@
 import pytest
 
+from m24.kit import brn
 from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.portal.reference import brn
 from m24.portal.reference.ksic import industry_name, parse_ksic
 from m24.portal.reference.regions import REGIONS, parse_region
 

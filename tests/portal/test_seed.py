@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from m24.kit import brn
 from m24.kit.db import make_sync_engine
 from m24.portal.funding.models import StageKind
 from m24.portal.models import Base
-from m24.portal.reference import brn
 from m24.portal.reference.regions import REGIONS
 from m24.portal.seed import SeedReport, seed
 from m24.portal.seed.generator import KST

@@ -11,6 +11,7 @@ from m24.auth.principal import ANONYMOUS, Principal
 from m24.config import Settings
 from m24.graphql.dataloaders import Loaders
 from m24.kit.db import Database
+from m24.portal.audit.service import RequestMeta
 
 
 @dataclass
@@ -20,7 +21,13 @@ class Context(BaseContext):
     loaders: Loaders
     principal: Principal = ANONYMOUS
     request_id: str = "-"
+    client_ip: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> RequestMeta:
+        """What the audit log records about where a request came from."""
+        return RequestMeta(request_id=self.request_id, client_ip=self.client_ip)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -35,4 +42,5 @@ def make_context(request: Request) -> Context:
         loaders=Loaders(db),
         principal=getattr(request.state, "principal", ANONYMOUS),
         request_id=getattr(request.state, "request_id", "-"),
+        client_ip=request.client.host if request.client else None,
     )

@@ -16,12 +16,19 @@ from strawberry.schema.config import StrawberryConfig
 
 from m24.config import Settings
 from m24.graphql.errors import ErrorShaper
+from m24.graphql.mutations.identity import IdentityMutations
+from m24.graphql.queries.private import PrivateQueries
 from m24.graphql.queries.public import PublicQueries
 from m24.graphql.types.common import SCALAR_MAP
 
 
 @strawberry.type
-class Query(PublicQueries):
+class Query(PublicQueries, PrivateQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(IdentityMutations):
     pass
 
 
@@ -36,6 +43,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.is_production, scalar_map=dict(SCALAR_MAP.items())),
     )

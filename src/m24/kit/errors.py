@@ -17,6 +17,12 @@ class ErrorCode(enum.StrEnum):
     FORBIDDEN = "FORBIDDEN"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     CONFLICT = "CONFLICT"
+    BUSINESS_SUSPENDED = "BUSINESS_SUSPENDED"
+    BUSINESS_CLOSED = "BUSINESS_CLOSED"
+    BUSINESS_UNREGISTERED = "BUSINESS_UNREGISTERED"
+    EXTERNAL_UNAVAILABLE = "EXTERNAL_UNAVAILABLE"
+    LAST_REPRESENTATIVE = "LAST_REPRESENTATIVE"
+    ALREADY_MEMBER = "ALREADY_MEMBER"
 
 
 class AppError(Exception):
@@ -40,6 +46,17 @@ class NotFound(AppError):
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(ErrorCode.NOT_FOUND, message, field=field)
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
+class Unauthenticated(AppError):
+    status_code = 401
+
+    def __init__(self, message: str = "로그인이 필요합니다.") -> None:
+        super().__init__(ErrorCode.UNAUTHENTICATED, message)
 
 
 class Forbidden(AppError):

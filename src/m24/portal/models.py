@@ -15,7 +15,7 @@ from m24.portal.funding.models import (
     ProgramRegion,
     ProgramStage,
 )
-from m24.portal.people.models import AgencyMembership, CompanyMembership, Person
+from m24.portal.people.models import AgencyMembership, CompanyMembership, Person, WebSession
 from m24.portal.specialists.models import Offering
 from m24.portal.training.models import Course, CourseSession, Enrollment
 
@@ -44,4 +44,5 @@ __all__ = [
     "ProgramIndustry",
     "ProgramRegion",
     "ProgramStage",
+    "WebSession",
 ]

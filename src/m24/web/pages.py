@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from m24.kit.db import Database, utcnow
 from m24.kit.pagination import PageRequest
@@ -17,21 +14,9 @@ from m24.portal.datasets.models import Dataset
 from m24.portal.funding import repository as funding_repo
 from m24.portal.funding.models import CallStatus
 from m24.portal.training.models import Course
-
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+from m24.web.templating import TEMPLATES
 
 router = APIRouter()
-
-
-def _won(amount: int) -> str:
-    """KRW in 억/만 원 the way Korean notices write it."""
-    if amount >= 100_000_000:
-        eok = amount / 100_000_000
-        return f"{eok:,.1f}억 원".replace(".0억", "억")
-    return f"{amount // 10_000:,}만 원"
-
-
-TEMPLATES.env.filters["won"] = _won
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -65,5 +50,7 @@ async def landing(request: Request) -> HTMLResponse:
             "counts": counts,
             "graphiql": not settings.is_production,
             "embedded": settings.embedded_components(),
+            "principal": getattr(request.state, "principal", None),
+            "web_session": getattr(request.state, "web_session", None),
         },
     )

@@ -11,14 +11,14 @@ from m24.graphql.permissions import Public
 from m24.graphql.types.agency import Agency, AgencyTier
 from m24.graphql.types.common import Connection
 from m24.graphql.types.company import Company
-from m24.graphql.types.me import Me, MembershipRef
+from m24.graphql.types.me import AgencyMembershipRef, Me, MembershipRef
 from m24.graphql.types.program import CallStatusEnum, FundingProgram
+from m24.kit import brn
 from m24.kit.db import utcnow
 from m24.kit.pagination import PageRequest, page_request
 from m24.portal.agencies import repository as agencies_repo
 from m24.portal.companies import repository as companies_repo
 from m24.portal.funding import repository as funding_repo
-from m24.portal.reference import brn
 from m24.portal.reference.ksic import parse_ksic
 from m24.portal.reference.regions import parse_region
 from m24.portal.text_filter import clean_text
@@ -132,7 +132,16 @@ class PublicQueries:
         return Me(
             id=strawberry.ID(str(principal.person_id)),
             name=principal.name,
+            email=principal.email,
             roles=sorted(principal.roles),
-            companies=[MembershipRef(id=strawberry.ID(str(m.company_id)), role=m.role) for m in principal.companies],
-            agencies=[MembershipRef(id=strawberry.ID(str(m.agency_id)), role=m.role) for m in principal.agencies],
+            companies=[
+                MembershipRef(id=strawberry.ID(str(m.company_id)), name=m.company_name, role=m.role)
+                for m in principal.companies
+            ],
+            agencies=[
+                AgencyMembershipRef(
+                    id=strawberry.ID(str(m.agency_id)), name=m.agency_name, role=m.role, tier=m.tier, region=m.region
+                )
+                for m in principal.agencies
+            ],
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Self
 
 import strawberry
 from strawberry.types import Info
@@ -76,9 +77,9 @@ class Company:
             return []
         return [Offering.from_model(o) for o in await info.context.loaders.company_offerings.load(self._id)]
 
-    @staticmethod
-    def from_model(model: CompanyModel) -> Company:
-        return Company(
+    @classmethod
+    def from_model(cls, model: CompanyModel, **extra: Any) -> Self:
+        return cls(
             id=strawberry.ID(str(model.id)),
             name=model.name,
             size_class=model.size_class.value,
@@ -93,4 +94,5 @@ class Company:
             _id=model.id,
             _region=model.region,
             _ksic=model.ksic_code,
+            **extra,
         )

@@ -24,4 +24,6 @@ class AuditEntry(IdMixin, Base):
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Where the request came from (client address), for the personal-data access record.
+    client_ip: Mapped[str | None] = mapped_column(sa.String(64))
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

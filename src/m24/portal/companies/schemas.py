@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from m24.kit import brn
 from m24.kit.errors import ErrorCode, ValidationFailed
 from m24.portal.companies.models import MaturityLevel, SizeClass
-from m24.portal.reference import brn
 from m24.portal.reference.ksic import parse_ksic
 from m24.portal.reference.regions import parse_region
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,3 +62,18 @@ class AgencyMembership(IdMixin, TimestampMixin, Base):
     status: Mapped[MembershipStatus] = mapped_column(
         str_enum(MembershipStatus, "agency_membership_status"), default=MembershipStatus.ACTIVE
     )
+
+
+class WebSession(TimestampMixin, Base):
+    """A browser session after OIDC login. The cookie holds a random token; only its hash is stored,
+    so a database leak does not hand out live sessions."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    #: Kept to end the identity provider's session on logout (``id_token_hint``).
+    id_token: Mapped[str | None] = mapped_column(sa.Text)
+    client_ip: Mapped[str | None] = mapped_column(sa.String(64))
+    expires_at: Mapped[datetime] = mapped_column(index=True)

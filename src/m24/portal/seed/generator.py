@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from m24.kit import brn
 from m24.kit.db import make_sync_engine
 from m24.portal import models
 from m24.portal.agencies.models import AgencyKind, AgencyTier
@@ -38,7 +39,6 @@ from m24.portal.companies.models import MaturityLevel, SizeClass
 from m24.portal.datasets.models import AccessRequestStatus, AccessTier, DataKind, DatasetStatus
 from m24.portal.funding.models import ApplicationStatus, ProgramAgencyRole, ProgramKind, StageKind
 from m24.portal.people.models import AgencyRole, CompanyRole, MembershipStatus
-from m24.portal.reference import brn
 from m24.portal.reference.regions import BY_CODE, REGIONS
 from m24.portal.seed import data
 from m24.portal.specialists.models import OfferingKind, PriceModel

@@ -1,0 +1,1 @@
+"""Root mutation fields. Expected failures are data: ``{ entity, errors: [{field, code, message}] }``."""

@@ -1,0 +1,125 @@
+"""Reading funding applications within the principal's scope (the funding issue adds the workflow).
+
+Scope: an SME's members see their company's applications (and those naming it as supplier or
+sponsor); agency staff see applications to programs their agency takes part in; platform admins see
+all. Anything else does not exist for the caller (404, not 403).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from m24.auth.principal import Principal
+from m24.kit.errors import ErrorCode, ValidationFailed
+from m24.kit.pagination import Page, PageRequest
+from m24.portal.audit.service import RequestMeta, record
+from m24.portal.funding.models import FundingApplication, ProgramAgency
+from m24.portal.people.models import Person
+
+CURSOR_KIND = "fundingApplications"
+
+
+def cursor_key(application: FundingApplication) -> tuple[str, str]:
+    return (application.created_at.isoformat(), str(application.id))
+
+
+def cursor_values(key: tuple[object, ...]) -> tuple[datetime, uuid.UUID]:
+    try:
+        return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
+    except ValueError:
+        raise ValidationFailed(ErrorCode.INVALID_CURSOR, "after: 올바르지 않은 커서입니다.", field="after") from None
+
+
+def readable_condition(principal: Principal) -> sa.ColumnElement[bool]:
+    """The one way to say which applications a principal may see."""
+    if principal.is_platform_admin:
+        return sa.true()
+    clauses: list[sa.ColumnElement[bool]] = []
+    if principal.company_ids:
+        ids = list(principal.company_ids)
+        clauses += [
+            FundingApplication.company_id.in_(ids),
+            FundingApplication.supplier_company_id.in_(ids),
+            FundingApplication.sponsor_company_id.in_(ids),
+        ]
+    if principal.agency_ids:
+        clauses.append(
+            sa.exists().where(
+                ProgramAgency.program_id == FundingApplication.program_id,
+                ProgramAgency.agency_id.in_(list(principal.agency_ids)),
+            )
+        )
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def _reads_personal_data_of_others(principal: Principal, application: FundingApplication) -> bool:
+    own = {application.company_id, application.supplier_company_id, application.sponsor_company_id}
+    return not (principal.company_ids & own)
+
+
+async def list_applications(
+    session: AsyncSession, principal: Principal, page: PageRequest, meta: RequestMeta
+) -> Page[tuple[FundingApplication, Person]]:
+    condition = readable_condition(principal)
+    total = (
+        await session.execute(sa.select(sa.func.count()).select_from(FundingApplication).where(condition))
+    ).scalar_one()
+    stmt = (
+        sa.select(FundingApplication, Person)
+        .join(Person, Person.id == FundingApplication.applicant_person_id)
+        .where(condition)
+    )
+    if page.after is not None:
+        after_created, after_id = cursor_values(page.after)
+        stmt = stmt.where(
+            sa.or_(
+                FundingApplication.created_at > after_created,
+                sa.and_(FundingApplication.created_at == after_created, FundingApplication.id > after_id),
+            )
+        )
+    ordered = stmt.order_by(FundingApplication.created_at, FundingApplication.id).limit(page.first + 1)
+    rows = (await session.execute(ordered)).all()
+    items = [(a, p) for a, p in rows[: page.first]]
+    _audit_personal_reads(session, principal, [a for a, _ in items], meta)
+    return Page(items=items, total=total, has_next=len(rows) > page.first)
+
+
+async def get_application(
+    session: AsyncSession, principal: Principal, application_id: uuid.UUID, meta: RequestMeta
+) -> tuple[FundingApplication, Person] | None:
+    row = (
+        await session.execute(
+            sa.select(FundingApplication, Person)
+            .join(Person, Person.id == FundingApplication.applicant_person_id)
+            .where(FundingApplication.id == application_id, readable_condition(principal))
+        )
+    ).first()
+    if row is None:
+        return None
+    _audit_personal_reads(session, principal, [row[0]], meta)
+    return row[0], row[1]
+
+
+def _audit_personal_reads(
+    session: AsyncSession, principal: Principal, applications: Sequence[FundingApplication], meta: RequestMeta
+) -> None:
+    """Agency staff and admins reading applicants' names and emails leave an access record."""
+    others = [a for a in applications if _reads_personal_data_of_others(principal, a)]
+    if not others:
+        return
+    agency_id = next(iter(sorted(principal.agency_ids)), None) if principal.agency_ids else None
+    record(
+        session,
+        principal,
+        "personal_data.read",
+        "funding_application",
+        others[0].id if len(others) == 1 else None,
+        meta,
+        agency_id=agency_id,
+        details={"fields": ["applicant.name", "applicant.email"], "applications": [str(a.id) for a in others]},
+    )
