@@ -21,9 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from m24.app import create_app
+from m24.integrations.nts.simulator import SimulatorServer
 from m24.kit.db import Database, make_sync_engine
 from m24.migrations import runner
-from tests.helpers import settings_for
+from tests.helpers import NTS_TEST_KEY, Api, settings_for
 
 PG_URL = os.environ.get("M24_TEST_DATABASE_URL")
 BROKER_URL = os.environ.get("M24_TEST_BROKER_URL")
@@ -34,6 +35,7 @@ if REQUIRE_REAL and not (PG_URL and BROKER_URL):
 
 SEED_TODAY = date.today()
 SEED_SCALE = 200
+SEED_SCALE_SMALL = 40
 
 
 def _pg_admin_engine() -> sa.Engine:
@@ -78,6 +80,21 @@ class PgDatabases:
         name = f"{self.prefix}_{len(self.created)}"
         return self._create(name, self.template if migrated else None)
 
+    def fresh_seeded(self) -> str:
+        """A private copy of a seeded database (for tests that write)."""
+        if not hasattr(self, "seeded_template"):
+            from m24.portal.seed import seed
+
+            url = self.fresh()
+            seed(url, scale=SEED_SCALE_SMALL, today=SEED_TODAY)
+            self.seeded_template = make_url(url).database
+            with _pg_admin_engine().connect() as conn:
+                conn.execute(
+                    sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                    {"d": self.seeded_template},
+                )
+        return self._create(f"{self.prefix}_{len(self.created)}", self.seeded_template)
+
     def drop_all(self) -> None:
         engine = _pg_admin_engine()
         with engine.connect() as conn:
@@ -101,6 +118,18 @@ class SqliteDatabases:
         path = self.root / f"db{self.count}.sqlite3"
         if migrated:
             shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}"
+
+    def fresh_seeded(self) -> str:
+        seeded = self.root / "seeded-template.sqlite3"
+        if not seeded.exists():
+            from m24.portal.seed import seed
+
+            shutil.copyfile(self.template, seeded)
+            seed(f"sqlite:///{seeded}", scale=SEED_SCALE_SMALL, today=SEED_TODAY)
+        self.count += 1
+        path = self.root / f"db{self.count}.sqlite3"
+        shutil.copyfile(seeded, path)
         return f"sqlite:///{path}"
 
 
@@ -181,3 +210,28 @@ async def client(seeded_url: str, seeded_db: Database, tmp_path: Path) -> AsyncI
     app = create_app(settings_for(seeded_url, data_dir=tmp_path), database=seeded_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c
+
+
+@pytest.fixture
+def seeded_fresh_url(main_databases: PgDatabases | SqliteDatabases) -> str:
+    """A private seeded database on the main backend, for tests that change data."""
+    return main_databases.fresh_seeded()
+
+
+@pytest.fixture(scope="session")
+def nts_server() -> Iterator[SimulatorServer]:
+    """The NTS business-status simulator on a real local port (built from the published format)."""
+    with SimulatorServer(service_key=NTS_TEST_KEY) as server:
+        yield server
+
+
+@pytest_asyncio.fixture
+async def api(seeded_fresh_url: str, nts_server: SimulatorServer, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app over a private seeded database, with the NTS simulator; tokens from the dev issuer."""
+    nts_server.reset()
+    db = Database(seeded_fresh_url)
+    settings = settings_for(seeded_fresh_url, data_dir=tmp_path, nts_url=nts_server.url, nts_service_key=NTS_TEST_KEY)
+    app = create_app(settings, database=db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+        yield Api(app=app, client=c, db=db)
+    await db.dispose()

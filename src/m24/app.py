@@ -47,6 +47,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_db = database is None
         app.state.db = database or Database(settings.effective_database_url)
+        if app.state.identity is None:
+            app.state.identity = Identity.build(settings, app.state.db, transport=identity_transport)
         publisher.install(make_celery(settings))
         log.info("m24 %s started (%s); embedded: %s", __version__, settings.env.value, settings.embedded_components())
         try:
@@ -67,8 +69,8 @@ def create_app(
     if database is not None:
         app.state.db = database
     app.state.identity_transport = identity_transport
-    # Built on first use, after the lifespan has set the database.
-    app.state.identity = None
+    # Built here when the database is given, else by the lifespan (or on first use).
+    app.state.identity = Identity.build(settings, database, transport=identity_transport) if database else None
 
     def identity_of(request: Request) -> Identity:
         if request.app.state.identity is None:

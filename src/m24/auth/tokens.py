@@ -23,7 +23,7 @@ import httpx
 import jwt
 from jwt import PyJWK
 
-from m24.integrations.errors import IntegrationError, TransientIntegrationError
+from m24.integrations.errors import IntegrationError, PermanentIntegrationError, TransientIntegrationError
 from m24.integrations.http import make_client, raise_for_outcome
 
 ALLOWED_ALGORITHMS = ("RS256", "ES256")
@@ -115,6 +115,9 @@ class HttpJwks:
                 return self._keys[kid]
             now = self._clock()
             if self._last_fetch is not None and now - self._last_fetch < self._cooldown:
+                if not self._keys:
+                    # Never had keys: the issuer is still the problem, not the token.
+                    raise TransientIntegrationError("jwks", "no signing keys yet; the issuer was unreachable")
                 return None  # refetched recently: an unknown kid does not get to hammer the issuer
             try:
                 await self._refresh()
@@ -134,15 +137,22 @@ class HttpJwks:
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             raise TransientIntegrationError("jwks", f"{type(exc).__name__}: {exc}") from exc
         raise_for_outcome("jwks", response)
+        try:
+            document = response.json()
+        except ValueError:
+            raise PermanentIntegrationError("jwks", "the key set is not JSON") from None
+        published = document.get("keys") if isinstance(document, dict) else None
+        if not isinstance(published, list):
+            raise PermanentIntegrationError("jwks", "the key set has no 'keys' list")
         keys: dict[str, PyJWK] = {}
-        for jwk in response.json().get("keys", []):
-            if jwk.get("use", "sig") != "sig" or "kid" not in jwk:
+        for jwk in published:
+            if not isinstance(jwk, dict) or not isinstance(jwk.get("kid"), str) or jwk.get("use", "sig") != "sig":
                 continue
             if jwk.get("alg") and jwk["alg"] not in ALLOWED_ALGORITHMS:
                 continue
             try:
                 keys[jwk["kid"]] = PyJWK(jwk)
-            except jwt.PyJWTError:
+            except (jwt.PyJWTError, ValueError, TypeError, KeyError):
                 continue
         self._keys = keys
 
@@ -181,7 +191,7 @@ class TokenValidator:
 
     async def validate(self, token: str) -> AccessClaims:
         """Validate a bearer token; raise :class:`InvalidToken` with a reason code otherwise."""
-        if not token or len(token) > 16_384 or token.count(".") != 2:
+        if not token or len(token) > 16_384 or token.count(".") != 2 or not token.isascii():
             raise InvalidToken(TokenError.MALFORMED)
         try:
             header = jwt.get_unverified_header(token)
@@ -231,7 +241,9 @@ class TokenValidator:
         if not isinstance(azp, str) or azp not in self.allowed_clients:
             raise InvalidToken(TokenError.WRONG_CLIENT, str(azp)[:64])
         realm_access = claims.get("realm_access")
-        roles = realm_access.get("roles", []) if isinstance(realm_access, dict) else []
+        roles = realm_access.get("roles") if isinstance(realm_access, dict) else None
+        if not isinstance(roles, list):
+            roles = []
         if not isinstance(claims["sub"], str) or not claims["sub"]:
             raise InvalidToken(TokenError.MISSING_CLAIM, "sub")
         return AccessClaims(
@@ -239,10 +251,19 @@ class TokenValidator:
             issuer=claims["iss"],
             email=claims.get("email") if isinstance(claims.get("email"), str) else None,
             email_verified=claims.get("email_verified") is True,
-            name=claims.get("name") if isinstance(claims.get("name"), str) else None,
+            name=_display_name(claims),
             roles=frozenset(r for r in roles if isinstance(r, str)),
             client_id=azp,
             session_id=claims.get("sid") if isinstance(claims.get("sid"), str) else None,
             expires_at=int(claims["exp"]),
             raw=claims,
         )
+
+
+def _display_name(claims: Mapping[str, Any]) -> str | None:
+    """Korean names read family name first (박정호), where Keycloak's ``name`` says "정호 박"."""
+    given, family = claims.get("given_name"), claims.get("family_name")
+    if isinstance(given, str) and isinstance(family, str) and any("가" <= ch <= "힣" for ch in given + family):
+        return f"{family}{given}"
+    name = claims.get("name")
+    return name if isinstance(name, str) else None

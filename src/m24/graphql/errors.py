@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graphql import GraphQLError
 from m24.kit.errors import AppError
 
 log = logging.getLogger("m24.graphql")

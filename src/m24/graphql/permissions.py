@@ -30,3 +30,46 @@ class Authenticated(BasePermission):
 
     def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         return info.context.principal.is_authenticated
+
+
+#: Every object type's audience, declared once. ``public``: anyone may see every field. ``self``: the
+#: caller's own data (reachable only from ``me``). ``member``: private data, reachable only from
+#: authenticated root fields whose resolvers apply row scope. The schema-walking test fails on any
+#: type missing here and on any private type reachable from a public root field.
+TYPE_AUDIENCE: dict[str, str] = {
+    # public
+    "Agency": "public",
+    "Region": "public",
+    "Industry": "public",
+    "PageInfo": "public",
+    "FundingProgram": "public",
+    "FundingProgramConnection": "public",
+    "FundingProgramEdge": "public",
+    "ProgramStage": "public",
+    "ProgramAgencyRole": "public",
+    "EligibilityRules": "public",
+    "Company": "public",
+    "CompanyConnection": "public",
+    "CompanyEdge": "public",
+    "Offering": "public",
+    "BusinessNumberCheck": "public",
+    # the caller's own
+    "Me": "self",
+    "MembershipRef": "self",
+    "AgencyMembershipRef": "self",
+    # members and routed agency staff only
+    "PrivateCompany": "member",
+    "CompanyMember": "member",
+    "AgencyMember": "member",
+    "Invitation": "member",
+    "Applicant": "member",
+    "FundingApplicationView": "member",
+    "FundingApplicationViewConnection": "member",
+    "FundingApplicationViewEdge": "member",
+    "MutationError": "member",
+    "CompanyPayload": "member",
+    "CompanyMemberPayload": "member",
+    "AgencyMemberPayload": "member",
+    "InvitationPayload": "member",
+    "OfferingPayload": "member",
+}

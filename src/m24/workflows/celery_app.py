@@ -25,7 +25,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
     broker_url = settings.effective_broker_url
     if broker_url.startswith("sqla+sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = Celery("m24", broker=broker_url, include=["m24.workflows.tasks.programs"])
+    app = Celery("m24", broker=broker_url, include=["m24.workflows.tasks.programs", "m24.workflows.tasks.identity"])
     exchange = Exchange("m24", type="direct")
     conf: dict[str, Any] = {
         "task_ignore_result": True,
