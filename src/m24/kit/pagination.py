@@ -5,9 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from m24.kit.errors import ErrorCode, ValidationFailed
 
@@ -68,3 +72,20 @@ def page_request(
         )
     key = decode_cursor(kind, after, arity) if after else None
     return PageRequest(first=size, after=key)
+
+
+def after_key(
+    sort_column: QueryableAttribute[Any],
+    id_column: QueryableAttribute[Any],
+    key: tuple[Any, ...],
+    parse_sort: Callable[[str], Any] = str,
+) -> sa.ColumnElement[bool]:
+    """The keyset condition "strictly after (sort value, id)" for a list ordered by both ascending.
+
+    ``key`` is a decoded two-part cursor; a value that does not parse is INVALID_CURSOR.
+    """
+    try:
+        sort_value, id_value = parse_sort(str(key[0])), uuid.UUID(str(key[1]))
+    except ValueError:
+        raise ValidationFailed(ErrorCode.INVALID_CURSOR, "after: 올바르지 않은 커서입니다.", field="after") from None
+    return sa.or_(sort_column > sort_value, sa.and_(sort_column == sort_value, id_column > id_value))

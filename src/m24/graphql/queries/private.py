@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from m24.graphql.context import Context
 from m24.graphql.ids import parse_id
+from m24.graphql.paging import page_of
 from m24.graphql.permissions import Authenticated
 from m24.graphql.types.common import Connection
 from m24.graphql.types.private import (
@@ -19,7 +20,6 @@ from m24.graphql.types.private import (
     invitation_of,
 )
 from m24.kit.errors import NotFound
-from m24.kit.pagination import page_request
 from m24.portal.agencies.models import Agency
 from m24.portal.companies import policies
 from m24.portal.companies.models import Company
@@ -91,15 +91,7 @@ class PrivateQueries:
     async def funding_applications(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[FundingApplicationView]:
-        settings = info.context.settings
-        page = page_request(
-            first,
-            after,
-            kind=applications.CURSOR_KIND,
-            arity=2,
-            default=settings.page_size_default,
-            maximum=settings.page_size_max,
-        )
+        page = page_of(info, first, after, applications.CURSOR_KIND)
         async with info.context.db.write() as session:  # reads of others' personal data are recorded
             result = await applications.list_applications(session, info.context.principal, page, info.context.meta)
         return Connection.of(

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from m24.graphql.context import Context
 from m24.graphql.ids import parse_id
+from m24.graphql.paging import page_of
 from m24.graphql.permissions import Public
 from m24.graphql.types.agency import Agency, AgencyTier
 from m24.graphql.types.common import Connection
@@ -15,21 +16,12 @@ from m24.graphql.types.me import AgencyMembershipRef, Me, MembershipRef
 from m24.graphql.types.program import CallStatusEnum, FundingProgram
 from m24.kit import brn
 from m24.kit.db import utcnow
-from m24.kit.pagination import PageRequest, page_request
 from m24.portal.agencies import repository as agencies_repo
 from m24.portal.companies import repository as companies_repo
 from m24.portal.funding import repository as funding_repo
 from m24.portal.reference.ksic import parse_ksic
 from m24.portal.reference.regions import parse_region
 from m24.portal.text_filter import clean_text
-
-
-def _page(info: Info[Context, None], first: int | None, after: str | None, kind: str) -> PageRequest:
-    """A page request for a keyset list with two-part cursors, capped by the configured maximum."""
-    settings = info.context.settings
-    return page_request(
-        first, after, kind=kind, arity=2, default=settings.page_size_default, maximum=settings.page_size_max
-    )
 
 
 @strawberry.type(description="A 사업자등록번호 that passed the format and check-digit test.")
@@ -72,7 +64,7 @@ class PublicQueries:
             industry=parse_ksic(industry) if industry is not None else None,
             text=clean_text(text),
         )
-        page = _page(info, first, after, funding_repo.CURSOR_KIND)
+        page = page_of(info, first, after, funding_repo.CURSOR_KIND)
         now = utcnow()
         async with info.context.db.read() as session:
             result = await funding_repo.list_programs(session, flt, page, now=now)
@@ -104,7 +96,7 @@ class PublicQueries:
             text=clean_text(text),
             specialists_only=specialists_only,
         )
-        page = _page(info, first, after, companies_repo.CURSOR_KIND)
+        page = page_of(info, first, after, companies_repo.CURSOR_KIND)
         async with info.context.db.read() as session:
             result = await companies_repo.list_public_companies(session, flt, page)
         return Connection.of(result, companies_repo.CURSOR_KIND, companies_repo.cursor_key, Company.from_model)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.kit.pagination import Page, PageRequest
+from m24.kit.pagination import Page, PageRequest, after_key
 from m24.portal.companies.models import Company
 from m24.portal.specialists.models import Offering
 from m24.portal.text_filter import contains_all_words
@@ -45,13 +44,7 @@ async def list_public_companies(session: AsyncSession, flt: CompanyFilter, page:
     total = (await session.execute(sa.select(sa.func.count()).select_from(Company).where(*conditions))).scalar_one()
     stmt = sa.select(Company).where(*conditions)
     if page.after is not None:
-        try:
-            after_name, after_id = str(page.after[0]), uuid.UUID(str(page.after[1]))
-        except ValueError:
-            raise ValidationFailed(
-                ErrorCode.INVALID_CURSOR, "after: 올바르지 않은 커서입니다.", field="after"
-            ) from None
-        stmt = stmt.where(sa.or_(Company.name > after_name, sa.and_(Company.name == after_name, Company.id > after_id)))
+        stmt = stmt.where(after_key(Company.name, Company.id, page.after))
     rows = (await session.scalars(stmt.order_by(Company.name, Company.id).limit(page.first + 1))).all()
     return Page(items=rows[: page.first], total=total, has_next=len(rows) > page.first)
 

@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.auth.principal import Principal
-from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.kit.pagination import Page, PageRequest
+from m24.kit.pagination import Page, PageRequest, after_key
 from m24.portal.audit.service import RequestMeta, record
 from m24.portal.funding.models import FundingApplication, ProgramAgency
 from m24.portal.people.models import Person
@@ -26,13 +25,6 @@ CURSOR_KIND = "fundingApplications"
 
 def cursor_key(application: FundingApplication) -> tuple[str, str]:
     return (application.created_at.isoformat(), str(application.id))
-
-
-def cursor_values(key: tuple[object, ...]) -> tuple[datetime, uuid.UUID]:
-    try:
-        return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
-    except ValueError:
-        raise ValidationFailed(ErrorCode.INVALID_CURSOR, "after: 올바르지 않은 커서입니다.", field="after") from None
 
 
 def readable_condition(principal: Principal) -> sa.ColumnElement[bool]:
@@ -75,12 +67,8 @@ async def list_applications(
         .where(condition)
     )
     if page.after is not None:
-        after_created, after_id = cursor_values(page.after)
         stmt = stmt.where(
-            sa.or_(
-                FundingApplication.created_at > after_created,
-                sa.and_(FundingApplication.created_at == after_created, FundingApplication.id > after_id),
-            )
+            after_key(FundingApplication.created_at, FundingApplication.id, page.after, datetime.fromisoformat)
         )
     ordered = stmt.order_by(FundingApplication.created_at, FundingApplication.id).limit(page.first + 1)
     rows = (await session.execute(ordered)).all()

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.kit.db import grouped_values, utcnow
-from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.kit.pagination import Page, PageRequest
+from m24.kit.pagination import Page, PageRequest, after_key
 from m24.portal.funding.models import (
     CallStatus,
     EligibilityRuleSet,
@@ -97,12 +96,8 @@ async def list_programs(
     ).scalar_one()
     stmt = sa.select(FundingProgram).where(*conditions)
     if page.after is not None:
-        after_end, after_id = cursor_values(page.after)
         stmt = stmt.where(
-            sa.or_(
-                FundingProgram.application_ends_at > after_end,
-                sa.and_(FundingProgram.application_ends_at == after_end, FundingProgram.id > after_id),
-            )
+            after_key(FundingProgram.application_ends_at, FundingProgram.id, page.after, datetime.fromisoformat)
         )
     stmt = stmt.order_by(FundingProgram.application_ends_at, FundingProgram.id).limit(page.first + 1)
     rows = (await session.scalars(stmt)).all()
@@ -111,14 +106,6 @@ async def list_programs(
 
 def cursor_key(program: FundingProgram) -> tuple[str, str]:
     return (program.application_ends_at.isoformat(), str(program.id))
-
-
-def cursor_values(key: tuple[object, ...]) -> tuple[datetime, uuid.UUID]:
-    """Turn a decoded cursor back into typed values; the caller has checked its arity."""
-    try:
-        return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
-    except ValueError:
-        raise ValidationFailed(ErrorCode.INVALID_CURSOR, "after: 올바르지 않은 커서입니다.", field="after") from None
 
 
 async def get_program(session: AsyncSession, program_id: uuid.UUID) -> FundingProgram | None:
