@@ -16,10 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from m24.auth.dev_issuer import DevIssuer, DevIssuerRefused
 from m24.auth.personas import PERSONAS
+from m24.portal.audit.models import AuditEntry
 from m24.web.identity import Identity
 from tests.helpers import Api
 
@@ -63,6 +65,9 @@ async def test_browser_login_with_the_development_issuer(api: Api) -> None:
     out = await client.post("/logout", data={"csrf_token": csrf.group(1)})
     assert out.status_code == 303 and "/dev-issuer/protocol/openid-connect/logout" in out.headers["location"]
     assert "강동현님" not in (await client.get("/")).text
+    async with api.db.read() as session:
+        actions = (await session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("session.%")))).all()
+    assert sorted(actions) == ["session.login", "session.logout"]
 
 
 def _b64(data: dict[str, object] | bytes) -> str:

@@ -27,6 +27,7 @@ from m24.auth.tokens import AccessClaims, HttpJwks, InvalidToken, StaticKeys, To
 from m24.config import Settings
 from m24.integrations.http import make_client
 from m24.kit.db import Database, utcnow
+from m24.portal.audit.models import AuditEntry
 from m24.portal.people import identity as people_identity
 from m24.portal.people.models import WebSession
 
@@ -123,6 +124,15 @@ class Identity:
                     expires_at=utcnow() + timedelta(hours=self.settings.session_hours),
                 )
             )
+            session.add(
+                AuditEntry(
+                    actor_person_id=person_id,
+                    action="session.login",
+                    object_type="person",
+                    object_id=person_id,
+                    client_ip=client_ip,
+                )
+            )
         return token, csrf
 
     async def end_session(self, token: str) -> WebSession | None:
@@ -130,6 +140,15 @@ class Identity:
             row = await session.get(WebSession, _hash(token))
             if row is not None:
                 await session.delete(row)
+                session.add(
+                    AuditEntry(
+                        actor_person_id=row.person_id,
+                        action="session.logout",
+                        object_type="person",
+                        object_id=row.person_id,
+                        client_ip=row.client_ip,
+                    )
+                )
             return row
 
 
