@@ -23,6 +23,9 @@ app.add_typer(auth_app, name="auth")
 
 log = logging.getLogger("m24.cli")
 
+#: Where `m24 serve` records the URL it serves (development only), for `m24 auth dev-token`.
+SERVED_URL_FILE = "served-url"
+
 
 def _settings() -> Settings:
     try:
@@ -91,6 +94,10 @@ def serve(
         settings = settings.model_copy(update={"public_url": f"http://{shown_host}:{port}"})
     configure_logging(settings.log_level, settings.log_json)
     _prepare_data_dir(settings)
+    if not settings.is_production:
+        # `m24 auth dev-token` reads this so its tokens carry the issuer of the portal actually served.
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        (settings.data_dir / SERVED_URL_FILE).write_text(settings.public_url, encoding="utf-8")
     run_worker = (not settings.is_production) if worker is None else worker
     child: subprocess.Popen[bytes] | None = None
     if run_worker:
@@ -228,6 +235,9 @@ def dev_token(
     if persona not in PERSONAS:
         typer.echo(f"unknown persona {persona!r}; choose one of: {', '.join(PERSONAS)}", err=True)
         raise typer.Exit(2)
+    served = settings.data_dir / SERVED_URL_FILE
+    if "public_url" not in settings.model_fields_set and served.exists():
+        settings = settings.model_copy(update={"public_url": served.read_text(encoding="utf-8").strip()})
     if client_id not in settings.token_clients:
         typer.echo(f"client {client_id!r} is not accepted by the API ({settings.accepted_token_clients})", err=True)
         raise typer.Exit(2)
