@@ -71,6 +71,17 @@ def test_embedded_default_end_to_end(tmp_path: Path) -> None:
             timeout=10,
         ).json()
         assert body["data"]["fundingPrograms"]["totalCount"] >= 5
+        # A dev token printed now carries the issuer of this server (it runs on a random port).
+        token = subprocess.run(  # noqa: S603
+            [*M24, "auth", "dev-token", "sme"], env=env, capture_output=True, text=True, timeout=60, check=True
+        ).stdout.strip()
+        me = httpx.post(
+            base + "/graphql",
+            json={"query": "{ me { email } }"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        ).json()
+        assert me["data"]["me"]["email"] == "sme@demo.m24.kr", me
         # The embedded worker is a real Celery worker process, child of `m24 serve`.
         children = subprocess.run(
             ["ps", "-o", "args=", "--ppid", str(server.pid)], capture_output=True, text=True, check=False
