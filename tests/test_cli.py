@@ -72,7 +72,7 @@ def test_embedded_default_end_to_end(tmp_path: Path) -> None:
         ).json()
         assert body["data"]["fundingPrograms"]["totalCount"] >= 5
         # A dev token printed now carries the issuer of this server (it runs on a random port).
-        token = subprocess.run(  # noqa: S603
+        token = subprocess.run(
             [*M24, "auth", "dev-token", "sme"], env=env, capture_output=True, text=True, timeout=60, check=True
         ).stdout.strip()
         me = httpx.post(
