@@ -183,9 +183,7 @@ async def test_simulator_error_shapes(sim: SimulatorServer) -> None:
         (429, {}, TransientIntegrationError),
     ],
 )
-async def test_error_answers_are_classified(
-    monkeypatch: pytest.MonkeyPatch, status: int, body: dict[str, object], error: type[Exception]
-) -> None:
+async def test_error_answers_are_classified(status: int, body: dict[str, object], error: type[Exception]) -> None:
     """Answers the simulator never gives on its own path (e.g. a key error under HTTP 200)."""
     calls = 0
 
@@ -194,9 +192,8 @@ async def test_error_answers_are_classified(
         calls += 1
         return httpx.Response(status, json=body)
 
-    client = NtsClient("http://nts.invalid", KEY, max_attempts=2, sleep=_no_sleep)
-    monkeypatch.setattr(
-        client, "_http", httpx.AsyncClient(base_url="http://nts.invalid", transport=httpx.MockTransport(handler))
+    client = NtsClient(
+        "http://nts.invalid", KEY, max_attempts=2, sleep=_no_sleep, transport=httpx.MockTransport(handler)
     )
     async with client:
         with pytest.raises(error) as caught:
@@ -207,10 +204,9 @@ async def test_error_answers_are_classified(
     assert calls == (2 if error is TransientIntegrationError else 1)
 
 
-async def test_non_json_answer_is_permanent(monkeypatch: pytest.MonkeyPatch) -> None:
-    client = NtsClient("http://nts.invalid", KEY, sleep=_no_sleep)
+async def test_non_json_answer_is_permanent() -> None:
     transport = httpx.MockTransport(lambda _: httpx.Response(200, text="<html>maintenance</html>"))
-    monkeypatch.setattr(client, "_http", httpx.AsyncClient(base_url="http://nts.invalid", transport=transport))
+    client = NtsClient("http://nts.invalid", KEY, sleep=_no_sleep, transport=transport)
     async with client:
         with pytest.raises(PermanentIntegrationError, match="not a JSON object"):
             await client.status([ACTIVE_NUMBER])

@@ -10,11 +10,18 @@ USER_AGENT = "m24-portal/0.1 (+https://github.com/m24)"
 
 
 def make_client(
-    base_url: str = "", *, timeout: float = 5.0, headers: dict[str, str] | None = None
+    base_url: str = "",
+    *,
+    timeout: float = 5.0,
+    headers: dict[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """An AsyncClient with an explicit timeout on connect/read/write/pool and our user agent."""
+    """An AsyncClient with an explicit timeout on connect/read/write/pool and our user agent.
+
+    ``transport`` replaces the network (tests: an in-process app, or a scripted answer)."""
     return httpx.AsyncClient(
         base_url=base_url,
+        transport=transport,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         follow_redirects=False,

@@ -53,10 +53,7 @@ class Identity:
     @classmethod
     def build(cls, settings: Settings, db: Database, *, transport: httpx.AsyncBaseTransport | None = None) -> Identity:
         def http_factory() -> httpx.AsyncClient:
-            client = make_client(timeout=settings.http_timeout_seconds)
-            if transport is not None:
-                client = httpx.AsyncClient(transport=transport, timeout=settings.http_timeout_seconds)
-            return client
+            return make_client(timeout=settings.http_timeout_seconds, transport=transport)
 
         dev_issuer: DevIssuer | None = None
         if settings.keycloak_url:

@@ -187,12 +187,15 @@ class NtsClient:
         max_attempts: int = 3,
         backoff: float = 0.2,
         sleep: Sleep = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if not service_key:
             raise ValueError("service_key is required")
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        self._http = make_client(base_url.rstrip("/"), timeout=timeout, headers={"Accept": "application/json"})
+        self._http = make_client(
+            base_url.rstrip("/"), timeout=timeout, headers={"Accept": "application/json"}, transport=transport
+        )
         self._service_key = unquote(service_key) if "%" in service_key else service_key
         self._max_attempts = max_attempts
         self._backoff = backoff
