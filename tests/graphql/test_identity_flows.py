@@ -66,6 +66,12 @@ async def test_new_person_registers_an_active_company(api: Api) -> None:
     assert [(c["name"], c["role"]) for c in me["companies"]] == [("(주)새한정밀", "representative")]
     async with api.db.read() as session:
         audit = (await session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "company.onboarded"))).all()
+        about_company = (
+            await session.scalars(
+                sa.select(AuditEntry.action).where(AuditEntry.object_id == sa.cast(payload["company"]["id"], sa.Uuid))
+            )
+        ).all()
+    assert about_company == ["company.onboarded"], "one audit row per action"
     assert len(audit) == 1 and str(audit[0].acting_company_id) == payload["company"]["id"]
     assert audit[0].actor_person_id is not None and audit[0].details["business_state"] == "active"
 

@@ -54,6 +54,15 @@ async def register_company(
     existing = await session.scalar(sa.select(Company.id).where(Company.business_number == command.business_number))
     if existing is not None:
         raise DuplicateCompany()
+    company = await _new_company(session, command)
+    session.add(
+        AuditEntry(action="company.registered", object_type="company", object_id=company.id, request_id=request_id)
+    )
+    return company
+
+
+async def _new_company(session: AsyncSession, command: RegisterCompany) -> Company:
+    """Insert the company row (the caller has checked the number is new and audits the action)."""
     company = Company(
         business_number=command.business_number,
         name=command.name,
@@ -68,9 +77,6 @@ async def register_company(
     )
     session.add(company)
     await session.flush()
-    session.add(
-        AuditEntry(action="company.registered", object_type="company", object_id=company.id, request_id=request_id)
-    )
     return company
 
 
@@ -101,7 +107,8 @@ async def onboard_company(
     ).first()
     created = company is None
     if company is None:
-        company = await register_company(session, command, request_id=meta.request_id)
+        # One audit row for the whole action, "company.onboarded" below, with its actor.
+        company = await _new_company(session, command)
     else:
         has_representative = await session.scalar(
             sa.select(sa.func.count())
