@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from m24.config import ConfigurationError, Settings, get_settings
+from m24.config import Settings, get_settings
 from m24.observability import configure_logging
 
 app = typer.Typer(help="제조 AI 24 portal backend.", no_args_is_help=True, add_completion=False)
@@ -30,10 +30,7 @@ SERVED_URL_FILE = "served-url"
 def _settings() -> Settings:
     try:
         return get_settings()
-    except ConfigurationError as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except Exception as exc:  # pydantic validation errors name the variable
+    except Exception as exc:  # ConfigurationError and pydantic validation errors name the variable
         typer.echo(f"configuration error: {exc}", err=True)
         raise typer.Exit(2) from None
 

@@ -12,7 +12,7 @@ from m24.integrations.http import make_client, probe
 from m24.kit.db import Database
 
 
-async def _check(name: str, coro: Any) -> dict[str, Any]:
+async def _check(coro: Any) -> dict[str, Any]:
     try:
         await asyncio.wait_for(coro, timeout=5.0)
         return {"ok": True}
@@ -28,18 +28,16 @@ def _broker_ping(url: str) -> None:
 async def check_all(settings: Settings, db: Database) -> dict[str, Any]:
     embedded = settings.embedded_components()
     checks: dict[str, Any] = {}
-    checks["database"] = await _check("database", db.ping())
-    checks["broker"] = await _check("broker", asyncio.to_thread(_broker_ping, settings.effective_broker_url))
+    checks["database"] = await _check(db.ping())
+    checks["broker"] = await _check(asyncio.to_thread(_broker_ping, settings.effective_broker_url))
     if settings.elasticsearch_url:
         async with make_client(settings.elasticsearch_url, timeout=3.0) as client:
-            checks["search"] = await _check("search", probe("elasticsearch", client, "/_cluster/health"))
+            checks["search"] = await _check(probe("elasticsearch", client, "/_cluster/health"))
     else:
         checks["search"] = {"ok": True, "detail": "database search (embedded)"}
     if settings.keycloak_url:
         async with make_client(settings.keycloak_url, timeout=3.0) as client:
-            checks["identity"] = await _check(
-                "identity", probe("keycloak", client, "/.well-known/openid-configuration")
-            )
+            checks["identity"] = await _check(probe("keycloak", client, "/.well-known/openid-configuration"))
     else:
         checks["identity"] = {"ok": True, "detail": "development issuer (embedded)"}
     for name, result in checks.items():

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from m24.auth.tokens import InvalidToken
+from m24.auth.tokens import InvalidToken, TokenError
 from m24.web.identity import SESSION_COOKIE, Identity
 from m24.web.templating import TEMPLATES
 
@@ -147,8 +147,6 @@ async def callback(request: Request, code: str = "", state: str = "", error: str
 
 async def _check_id_token(identity: Identity, id_token: str, nonce: str) -> None:
     """The ID token must be signed by the issuer for our client and carry our nonce (replay guard)."""
-    from m24.auth.tokens import TokenError
-
     try:
         header = jwt.get_unverified_header(id_token)
         key = await identity.validator.keys.key(str(header.get("kid", "")))

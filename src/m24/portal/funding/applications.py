@@ -100,7 +100,7 @@ def _audit_personal_reads(
     others = [a for a in applications if _reads_personal_data_of_others(principal, a)]
     if not others:
         return
-    agency_id = next(iter(sorted(principal.agency_ids)), None) if principal.agency_ids else None
+    agency_id = min(principal.agency_ids, default=None)
     record(
         session,
         principal,
