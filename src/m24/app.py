@@ -16,9 +16,18 @@ from strawberry.fastapi import GraphQLRouter
 
 import m24.portal.models  # noqa: F401  (every mapper must be configured before the first query)
 from m24 import __version__
-from m24.config import DEV_ISSUER_PATH, DEV_NTS_PATH, DEV_NTS_SERVICE_KEY, Settings, get_settings
+from m24.config import (
+    DEV_ISSUER_PATH,
+    DEV_NOTIFY_API_KEY,
+    DEV_NOTIFY_PATH,
+    DEV_NTS_PATH,
+    DEV_NTS_SERVICE_KEY,
+    Settings,
+    get_settings,
+)
 from m24.graphql.context import make_context
 from m24.graphql.schema import build_schema
+from m24.integrations.notify import simulator as notify_simulator
 from m24.integrations.nts import simulator as nts_simulator
 from m24.kit.db import Database
 from m24.observability import Metrics, request_context_middleware
@@ -89,6 +98,9 @@ def create_app(
         schema,
         context_getter=make_context,
         graphql_ide=None if settings.is_production else "graphiql",
+        # Document uploads (GraphQL multipart requests). Cookie-authenticated posts still need the
+        # X-CSRF-Token header (identity middleware), so a cross-site form cannot upload.
+        multipart_uploads_enabled=True,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(web_router)
@@ -114,13 +126,15 @@ def create_app(
 
 
 def _mount_embedded_stand_ins(app: FastAPI, settings: Settings) -> None:
-    """Development only: the identity issuer and the NTS simulator inside the app when no real ones
+    """Development only: the identity issuer and the NTS and notification simulators inside the app when no real ones
     are configured, reached over HTTP through the same clients as the real systems."""
     if not settings.keycloak_url:
         # The identity middleware has built the identity (and the issuer's key) before this runs.
         app.mount(DEV_ISSUER_PATH, _LazyDevIssuerRouter(settings))
     if not settings.nts_url:
         app.mount(DEV_NTS_PATH, nts_simulator.create_app(DEV_NTS_SERVICE_KEY))
+    if not settings.notify_url:
+        app.mount(DEV_NOTIFY_PATH, notify_simulator.create_app(DEV_NOTIFY_API_KEY))
 
 
 class _LazyDevIssuerRouter:

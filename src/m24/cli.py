@@ -14,6 +14,7 @@ import typer
 
 from m24.config import Settings, get_settings
 from m24.observability import configure_logging
+from m24.workflows.queues import QUEUES
 
 app = typer.Typer(help="제조 AI 24 portal backend.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -99,7 +100,7 @@ def serve(
     child: subprocess.Popen[bytes] | None = None
     if run_worker:
         child = subprocess.Popen(  # noqa: S603
-            _worker_argv(",".join(("default", "central", "regional", "private")), 1, "INFO"),
+            _worker_argv(",".join(QUEUES), 1, "INFO"),
             preexec_fn=_die_with_parent,  # only sets a kernel flag; no locks involved
         )
         log.info("embedded Celery worker started (pid %s)", child.pid)
@@ -121,9 +122,9 @@ def serve(
 
 @app.command()
 def worker(
-    queues: Annotated[str, typer.Option(help="Comma-separated queues: default, central, regional, private.")] = (
-        "default,central,regional,private"
-    ),
+    queues: Annotated[
+        str, typer.Option(help="Comma-separated queues (default: all; an agency may run e.g. regional.gyeonggi).")
+    ] = ",".join(QUEUES),
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     loglevel: Annotated[str, typer.Option()] = "INFO",
 ) -> None:

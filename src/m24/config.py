@@ -36,12 +36,16 @@ REQUIRED_IN_PRODUCTION = {
     "keycloak_admin_client_secret": "M24_KEYCLOAK_ADMIN_CLIENT_SECRET",
     "nts_url": "M24_NTS_URL",
     "nts_service_key": "M24_NTS_SERVICE_KEY",
+    "notify_url": "M24_NOTIFY_URL",
+    "notify_api_key": "M24_NOTIFY_API_KEY",
 }
 
 #: Mount points of the embedded stand-ins (development only).
 DEV_ISSUER_PATH = "/dev-issuer"
 DEV_NTS_PATH = "/dev-nts"
 DEV_NTS_SERVICE_KEY = "m24-dev-nts-key"
+DEV_NOTIFY_PATH = "/dev-notify"
+DEV_NOTIFY_API_KEY = "m24-dev-notify-key"
 
 _DEV_SECRET = "m24-development-secret-not-for-production"
 
@@ -79,6 +83,12 @@ class Settings(BaseSettings):
     #: National Tax Service business-status API (공공데이터포털); embedded: the built-in simulator.
     nts_url: str | None = None
     nts_service_key: SecretStr | None = None
+    #: The notification gateway (e-mail, SMS, 알림톡); embedded: the built-in simulator.
+    notify_url: str | None = None
+    notify_api_key: SecretStr | None = None
+    #: Where uploaded application documents are kept (outside any web root); default data_dir/documents.
+    documents_dir: Path | None = None
+    max_document_mb: int = 20
     session_hours: int = 8
 
     @model_validator(mode="after")
@@ -135,6 +145,18 @@ class Settings(BaseSettings):
     @property
     def effective_nts_service_key(self) -> str:
         return self.nts_service_key.get_secret_value() if self.nts_service_key else DEV_NTS_SERVICE_KEY
+
+    @property
+    def effective_notify_url(self) -> str:
+        return (self.notify_url or self.public_url.rstrip("/") + DEV_NOTIFY_PATH).rstrip("/")
+
+    @property
+    def effective_notify_api_key(self) -> str:
+        return self.notify_api_key.get_secret_value() if self.notify_api_key else DEV_NOTIFY_API_KEY
+
+    @property
+    def effective_documents_dir(self) -> Path:
+        return self.documents_dir or self.data_dir / "documents"
 
     @property
     def token_clients(self) -> frozenset[str]:

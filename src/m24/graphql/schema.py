@@ -16,19 +16,21 @@ from strawberry.schema.config import StrawberryConfig
 
 from m24.config import Settings
 from m24.graphql.errors import ErrorShaper
+from m24.graphql.mutations.funding import FundingMutations
 from m24.graphql.mutations.identity import IdentityMutations
+from m24.graphql.queries.funding import FundingQueries
 from m24.graphql.queries.private import PrivateQueries
 from m24.graphql.queries.public import PublicQueries
 from m24.graphql.types.common import SCALAR_MAP
 
 
 @strawberry.type
-class Query(PublicQueries, PrivateQueries):
+class Query(PublicQueries, PrivateQueries, FundingQueries):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutations):
+class Mutation(IdentityMutations, FundingMutations):
     pass
 
 

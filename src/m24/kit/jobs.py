@@ -28,6 +28,8 @@ JobArg = str | int | UUID
 class Job:
     name: str
     kwargs: Mapping[str, str | int] = field(default_factory=dict)
+    #: The queue to publish on (e.g. an agency's ``regional.gyeonggi``); None: the task's default route.
+    queue: str | None = None
 
 
 Publisher = Callable[[Job], None]
@@ -47,10 +49,11 @@ def get_publisher() -> Publisher | None:
     return _publisher
 
 
-def enqueue_job(session: AsyncSession | Session, name: str, **ids: JobArg) -> Job:
+def enqueue_job(session: AsyncSession | Session, name: str, *, queue: str | None = None, **ids: JobArg) -> Job:
     """Buffer a job in the session's transaction; it is published after the commit succeeds.
 
     Arguments must be IDs (UUIDs, strings, integers), never objects: the task loads what it needs.
+    ``queue`` names the queue when the work belongs to one agency's queue.
     """
     kwargs: dict[str, str | int] = {}
     for key, value in ids.items():
@@ -60,7 +63,7 @@ def enqueue_job(session: AsyncSession | Session, name: str, **ids: JobArg) -> Jo
             kwargs[key] = value
         else:
             raise TypeError(f"job argument {key!r} must be an id (UUID, str or int), got {type(value).__name__}")
-    job = Job(name=name, kwargs=kwargs)
+    job = Job(name=name, kwargs=kwargs, queue=queue)
     sync_session = session.sync_session if isinstance(session, AsyncSession) else session
     sync_session.info.setdefault(_INFO_KEY, []).append(job)
     return job

@@ -6,15 +6,27 @@ from m24.portal.audit.models import AuditEntry
 from m24.portal.companies.models import Company
 from m24.portal.datasets.models import AccessRequest, Dataset, Distribution
 from m24.portal.funding.models import (
+    ApplicationCohort,
+    ApplicationDocument,
     ApplicationEvent,
+    ApplicationRevision,
     EligibilityRuleSet,
     FundingApplication,
     FundingProgram,
+    Milestone,
+    OutcomeKpi,
     ProgramAgency,
     ProgramIndustry,
     ProgramRegion,
     ProgramStage,
+    ReviewAssignment,
+    ReviewerConflict,
+    RouteStep,
+    RoutingRule,
+    SupportAward,
+    WorkflowFailure,
 )
+from m24.portal.notifications.models import Notification
 from m24.portal.people.models import AgencyMembership, CompanyMembership, Person, WebSession
 from m24.portal.specialists.models import Offering
 from m24.portal.training.models import Course, CourseSession, Enrollment
@@ -25,7 +37,10 @@ __all__ = [
     "AgencyIndustry",
     "AgencyMembership",
     "AgencyRegion",
+    "ApplicationCohort",
+    "ApplicationDocument",
     "ApplicationEvent",
+    "ApplicationRevision",
     "AuditEntry",
     "Base",
     "Company",
@@ -38,11 +53,20 @@ __all__ = [
     "Enrollment",
     "FundingApplication",
     "FundingProgram",
+    "Milestone",
+    "Notification",
     "Offering",
+    "OutcomeKpi",
     "Person",
     "ProgramAgency",
     "ProgramIndustry",
     "ProgramRegion",
     "ProgramStage",
+    "ReviewAssignment",
+    "ReviewerConflict",
+    "RouteStep",
+    "RoutingRule",
+    "SupportAward",
     "WebSession",
+    "WorkflowFailure",
 ]

@@ -15,9 +15,7 @@ from celery import Celery
 from kombu import Exchange, Queue
 
 from m24.config import Settings, get_settings
-
-#: Queues per agency tier, so an agency can run its own worker on its own queue.
-QUEUES = ("default", "central", "regional", "private")
+from m24.workflows.queues import QUEUES
 
 
 def make_celery(settings: Settings | None = None) -> Celery:
@@ -25,7 +23,16 @@ def make_celery(settings: Settings | None = None) -> Celery:
     broker_url = settings.effective_broker_url
     if broker_url.startswith("sqla+sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = Celery("m24", broker=broker_url, include=["m24.workflows.tasks.programs", "m24.workflows.tasks.identity"])
+    app = Celery(
+        "m24",
+        broker=broker_url,
+        include=[
+            "m24.workflows.tasks.programs",
+            "m24.workflows.tasks.identity",
+            "m24.workflows.tasks.funding",
+            "m24.workflows.tasks.notifications",
+        ],
+    )
     exchange = Exchange("m24", type="direct")
     conf: dict[str, Any] = {
         "task_ignore_result": True,
@@ -48,6 +55,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
                 "task": "m24.programs.refresh_all_counters",
                 "schedule": timedelta(hours=1),
             },
+            "funding-sla-sweep": {"task": "m24.funding.sla_sweep", "schedule": timedelta(minutes=5)},
+            "notifications-sweep": {"task": "m24.notifications.sweep", "schedule": timedelta(minutes=1)},
         },
     }
     if broker_url.startswith("sqla+"):

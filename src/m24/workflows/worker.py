@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from m24.workflows import publisher
 from m24.workflows.celery_app import celery_app
-from m24.workflows.tasks import identity, programs
+from m24.workflows.tasks import funding, identity, notifications, programs
 
 publisher.install(celery_app)
 
-__all__ = ["celery_app", "identity", "programs"]
+__all__ = ["celery_app", "funding", "identity", "notifications", "programs"]

@@ -14,8 +14,20 @@ from m24.kit.db import Database
 from m24.portal.agencies import repository as agencies
 from m24.portal.agencies.models import Agency
 from m24.portal.companies import repository as companies
+from m24.portal.funding import applications
 from m24.portal.funding import repository as funding
-from m24.portal.funding.models import EligibilityRuleSet, ProgramStage
+from m24.portal.funding.models import (
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationRevision,
+    EligibilityRuleSet,
+    Milestone,
+    OutcomeKpi,
+    ProgramStage,
+    ReviewAssignment,
+    RouteStep,
+)
+from m24.portal.people import repository as people
 from m24.portal.specialists.models import Offering
 
 V = TypeVar("V")
@@ -57,3 +69,27 @@ class Loaders:
             db, funding.current_rule_sets
         )
         self.company_offerings: DataLoader[uuid.UUID, list[Offering]] = _list_loader(db, companies.offerings_by_company)
+        self.company_name: DataLoader[uuid.UUID, str | None] = _mapping_loader(db, companies.names_by_ids)
+        self.person_name: DataLoader[uuid.UUID, str | None] = _mapping_loader(db, people.names_by_ids)
+        self.application_events: DataLoader[uuid.UUID, list[ApplicationEvent]] = _list_loader(
+            db, applications.events_by_application
+        )
+        self.application_revisions: DataLoader[uuid.UUID, list[ApplicationRevision]] = _list_loader(
+            db, applications.revisions_by_application
+        )
+        self.application_documents: DataLoader[uuid.UUID, list[ApplicationDocument]] = _list_loader(
+            db, applications.documents_by_application
+        )
+        self.application_steps: DataLoader[uuid.UUID, list[RouteStep]] = _list_loader(
+            db, applications.steps_by_application
+        )
+        self.application_assignments: DataLoader[uuid.UUID, list[ReviewAssignment]] = _list_loader(
+            db, applications.assignments_by_application
+        )
+        self.application_milestones: DataLoader[uuid.UUID, list[Milestone]] = _list_loader(
+            db, applications.milestones_by_application
+        )
+        self.application_kpis: DataLoader[uuid.UUID, list[OutcomeKpi]] = _list_loader(
+            db, applications.kpis_by_application
+        )
+        self.program_title: DataLoader[uuid.UUID, str | None] = _mapping_loader(db, funding.titles_by_ids)

@@ -11,10 +11,10 @@ from m24.graphql.ids import parse_id
 from m24.graphql.paging import page_of
 from m24.graphql.permissions import Authenticated
 from m24.graphql.types.common import Connection
+from m24.graphql.types.funding import FundingApplicationView
 from m24.graphql.types.private import (
     AgencyMember,
     CompanyMember,
-    FundingApplicationView,
     Invitation,
     PrivateCompany,
     invitation_of,

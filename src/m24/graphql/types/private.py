@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
 from m24.graphql.types.company import Company
 from m24.kit import brn
 from m24.portal.agencies.models import Agency as AgencyModel
 from m24.portal.companies.models import Company as CompanyModel
-from m24.portal.funding.models import FundingApplication as ApplicationModel
 from m24.portal.people.models import AgencyMembership as AgencyMembershipModel
 from m24.portal.people.models import CompanyMembership as CompanyMembershipModel
 from m24.portal.people.models import Person as PersonModel
@@ -96,35 +93,6 @@ class Invitation:
     organization_id: strawberry.ID
     organization_name: str
     role: str
-
-
-@strawberry.type(description="The person who submitted an application.")
-class Applicant:
-    name: str
-    email: str
-
-
-@strawberry.type(description="A funding application within the caller's scope.")
-class FundingApplicationView:
-    id: strawberry.ID
-    program_id: strawberry.ID
-    company_id: strawberry.ID
-    status: str
-    receipt_number: str | None
-    submitted_at: datetime | None
-    applicant: Applicant
-
-    @staticmethod
-    def of(application: ApplicationModel, applicant: PersonModel) -> FundingApplicationView:
-        return FundingApplicationView(
-            id=strawberry.ID(str(application.id)),
-            program_id=strawberry.ID(str(application.program_id)),
-            company_id=strawberry.ID(str(application.company_id)),
-            status=application.status.value,
-            receipt_number=application.receipt_number,
-            submitted_at=application.submitted_at,
-            applicant=Applicant(name=applicant.name, email=applicant.email),
-        )
 
 
 def invitation_of(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,6 +11,7 @@ from strawberry.types import Info
 from m24.graphql.context import Context
 from m24.graphql.types.agency import Agency
 from m24.graphql.types.common import BigInt, Industry, Region
+from m24.portal.funding.forms import scoring_form, standard_form
 from m24.portal.funding.models import CallStatus as CallStatusModel
 from m24.portal.funding.models import FundingProgram as ProgramModel
 from m24.portal.funding.repository import call_status
@@ -77,6 +78,8 @@ class FundingProgram:
     _id: strawberry.Private[uuid.UUID]
     _owner_id: strawberry.Private[uuid.UUID]
     _operator_id: strawberry.Private[uuid.UUID]
+    _form_schema: strawberry.Private[dict[str, Any]]
+    _scoring_form: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(description="소관 기관 (owning agency).")
     async def owner_agency(self, info: Info[Context, None]) -> Agency | None:
@@ -113,6 +116,14 @@ class FundingProgram:
             for s in await info.context.loaders.program_stages.load(self._id)
         ]
 
+    @strawberry.field(description="The application form (JSON Schema); fields carry Korean titles.")
+    def form_schema(self) -> JSON:
+        return cast(JSON, self._form_schema)
+
+    @strawberry.field(description="The review scoring form: criteria with their maximum scores.")
+    def scoring_form(self) -> JSON:
+        return cast(JSON, self._scoring_form)
+
     @strawberry.field
     async def eligibility_rules(self, info: Info[Context, None]) -> EligibilityRules | None:
         rule_set = await info.context.loaders.program_rules.load(self._id)
@@ -146,4 +157,6 @@ class FundingProgram:
             _id=model.id,
             _owner_id=model.owner_agency_id,
             _operator_id=model.operator_agency_id,
+            _form_schema=model.form_schema or standard_form(model.kind.value),
+            _scoring_form=scoring_form(model.scoring_form),
         )

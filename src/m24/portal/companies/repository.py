@@ -72,3 +72,9 @@ async def offerings_by_company(session: AsyncSession, ids: Sequence[uuid.UUID]) 
     for offering in rows:
         result[offering.company_id].append(offering)
     return result
+
+
+async def names_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Company names for parties to an application (seen by the parties and routed staff only)."""
+    rows = await session.execute(sa.select(Company.id, Company.name).where(Company.id.in_(set(ids))))
+    return {cid: name for cid, name in rows.all()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,6 +78,17 @@ class FundingProgram(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     #: Maintained by the ``programs.refresh_counters`` task, not by request handlers.
     application_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    #: The application form as a JSON Schema (draft 2020-12); null means the standard form of its kind.
+    form_schema: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
+    #: Review criteria ``[{"key", "label", "max"}]``; null means the standard scoring form.
+    scoring_form: Mapped[list[Any] | None] = mapped_column(sa.JSON, default=None)
+    #: Maximum awards per 시·도 code, e.g. ``{"GYEONGGI": 40}``; regions not listed are unlimited.
+    region_quotas: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
+    #: Days an agency step may take before the SLA sweep escalates it.
+    review_sla_days: Mapped[int] = mapped_column(sa.SmallInteger, default=14, server_default="14")
+    reviewers_per_application: Mapped[int] = mapped_column(sa.SmallInteger, default=2, server_default="2")
+    #: Days an applicant has to answer a request for supplement.
+    supplement_days: Mapped[int] = mapped_column(sa.SmallInteger, default=10, server_default="10")
 
 
 class ProgramAgency(Base):
@@ -159,9 +170,25 @@ class ApplicationStatus(enum.StrEnum):
     APPEAL = "appeal"
 
 
+class ApplicationCohort(IdMixin, TimestampMixin, Base):
+    """A large firm's 상생형 cohort: one opening that creates linked applications for its supplier SMEs."""
+
+    __tablename__ = "application_cohorts"
+
+    program_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_programs.id"), index=True)
+    sponsor_company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    created_by_person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id"))
+
+
 class FundingApplication(IdMixin, TimestampMixin, Base):
     __tablename__ = "funding_applications"
-    __table_args__ = (sa.CheckConstraint("requested_amount_krw >= 0", name="amount_non_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("requested_amount_krw >= 0", name="amount_non_negative"),
+        # One application per company per call (a withdrawn one is not replaced). An index, not a
+        # constraint, so SQLite can add it without copying the table.
+        sa.Index("ux_funding_applications_program_company", "program_id", "company_id", unique=True),
+    )
 
     program_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_programs.id"), index=True)
     company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id"), index=True)
@@ -177,6 +204,24 @@ class FundingApplication(IdMixin, TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
     requested_amount_krw: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     form_data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: The 상생형 cohort this application belongs to. No foreign key: adding one would make SQLite copy
+    #: this table; the cohort service is the only writer and cohorts are never deleted.
+    cohort_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    #: The key the applicant's submit call carried; repeating it replays the receipt.
+    submit_key: Mapped[str | None] = mapped_column(sa.String(100))
+    supplier_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Position of the active routing step (see :class:`RouteStep`).
+    current_step: Mapped[int | None] = mapped_column(sa.SmallInteger, default=None)
+    #: When the active agency step (or the applicant's supplement) is due; the SLA sweep watches it.
+    due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+    review_score: Mapped[float | None] = mapped_column(sa.Float, default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    award_krw: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
+    settled_krw: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
+    recouped_krw: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
+    #: Number of revisions kept since submission.
+    revision: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     #: Optimistic concurrency: every update bumps it, a stale write fails.
     row_version: Mapped[int] = mapped_column(sa.Integer, default=1)
 
@@ -199,3 +244,180 @@ class ApplicationEvent(IdMixin, Base):
     acting_agency_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("agencies.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApplicationRevision(IdMixin, Base):
+    """The content of an application as it stood after each edit made after submission."""
+
+    __tablename__ = "application_revisions"
+    __table_args__ = (sa.UniqueConstraint("application_id", "revision"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_applications.id"), index=True)
+    revision: Mapped[int] = mapped_column(sa.Integer)
+    form_data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    requested_amount_krw: Mapped[int] = mapped_column(sa.BigInteger)
+    supplier_company_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("companies.id"))
+    author_person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("people.id"))
+    reason: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApplicationDocument(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
+    """A file attached to an application, stored outside the web root under a generated name."""
+
+    __tablename__ = "application_documents"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_applications.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(32))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    uploaded_by_person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id"))
+    uploading_company_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("companies.id"))
+
+
+class RoutingRule(IdMixin, TimestampMixin, Base):
+    """Which agencies handle an application, in what order: data, matched by priority (highest first).
+
+    A rule matches when every condition it sets holds (program kind, program, a KSIC prefix the call targets,
+    whether a 상생형 sponsor is named). ``steps`` is a list of ``{"kind": "screening"|"co_approval"|
+    "decision", "agency": selector}``; selectors: ``regional_technopark`` (the 테크노파크 of the company's
+    시·도), ``program_operator``, ``program_owner``, ``sponsor_agency``, ``industry_agency`` (the agency
+    specialised in the company's industry), ``agency:<CODE>``.
+    """
+
+    __tablename__ = "routing_rules"
+
+    name: Mapped[str] = mapped_column(sa.String(100))
+    priority: Mapped[int] = mapped_column(sa.Integer, default=0)
+    program_kind: Mapped[str | None] = mapped_column(sa.String(32))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("funding_programs.id", ondelete="CASCADE"))
+    ksic_prefix: Mapped[str | None] = mapped_column(sa.String(5))
+    requires_sponsor: Mapped[bool | None] = mapped_column(sa.Boolean, default=None)
+    steps: Mapped[list[Any]] = mapped_column(sa.JSON)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+
+
+class StepKind(enum.StrEnum):
+    SCREENING = "screening"  # 요건·서면 평가 (reviewers score)
+    CO_APPROVAL = "co_approval"  # 상생형 sponsor's approval
+    DECISION = "decision"  # 선정 (an approver decides)
+
+
+class StepStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    DONE = "done"
+
+
+class RouteStep(IdMixin, Base):
+    """One agency step of an application's route, created once by the routing task."""
+
+    __tablename__ = "application_route_steps"
+    __table_args__ = (sa.UniqueConstraint("application_id", "position"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_applications.id"), index=True)
+    position: Mapped[int] = mapped_column(sa.SmallInteger)
+    kind: Mapped[StepKind] = mapped_column(str_enum(StepKind, "route_step_kind"))
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    status: Mapped[StepStatus] = mapped_column(str_enum(StepStatus, "route_step_status"), default=StepStatus.PENDING)
+    rule_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("routing_rules.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AssignmentStatus(enum.StrEnum):
+    ASSIGNED = "assigned"
+    SUBMITTED = "submitted"
+
+
+class ReviewAssignment(IdMixin, Base):
+    """A reviewer assigned to score an application at one screening step; the review itself."""
+
+    __tablename__ = "review_assignments"
+    __table_args__ = (sa.UniqueConstraint("application_id", "step_position", "reviewer_person_id"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_applications.id"), index=True)
+    step_position: Mapped[int] = mapped_column(sa.SmallInteger)
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"))
+    reviewer_person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    status: Mapped[AssignmentStatus] = mapped_column(
+        str_enum(AssignmentStatus, "review_assignment_status"), default=AssignmentStatus.ASSIGNED, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scores: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
+    total: Mapped[float | None] = mapped_column(sa.Float, default=None)
+    comment: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ReviewerConflict(Base):
+    """A declared conflict of interest: the reviewer must not review this company's applications."""
+
+    __tablename__ = "reviewer_conflicts"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(sa.String(200))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Milestone(IdMixin, Base):
+    __tablename__ = "application_milestones"
+    __table_args__ = (sa.UniqueConstraint("application_id", "position"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_applications.id"), index=True)
+    position: Mapped[int] = mapped_column(sa.SmallInteger)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    note: Mapped[str | None] = mapped_column(sa.String(500), default=None)
+
+
+class OutcomeKpi(Base):
+    """An outcome indicator before (baseline) and after (result) the project."""
+
+    __tablename__ = "application_outcome_kpis"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("funding_applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    baseline: Mapped[float] = mapped_column(sa.Float)
+    target: Mapped[float | None] = mapped_column(sa.Float, default=None)
+    result: Mapped[float | None] = mapped_column(sa.Float, default=None)
+
+
+class SupportAward(IdMixin, TimestampMixin, Base):
+    """The support ledger: every award by 사업자등록번호, across programs and agencies."""
+
+    __tablename__ = "support_awards"
+
+    business_number: Mapped[str] = mapped_column(sa.String(10), index=True)
+    company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    application_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("funding_applications.id"), unique=True)
+    program_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("funding_programs.id"))
+    program_kind: Mapped[str] = mapped_column(sa.String(32))
+    program_title: Mapped[str] = mapped_column(sa.String(300))
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    supplier_company_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    region: Mapped[str] = mapped_column(sa.String(16), index=True)
+    award_krw: Mapped[int] = mapped_column(sa.BigInteger)
+    awarded_at: Mapped[datetime] = mapped_column(index=True)
+    recouped_krw: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+
+
+class WorkflowFailure(IdMixin, Base):
+    """A task that failed for good (retries exhausted or a permanent error): `m24 workflows stuck` lists it."""
+
+    __tablename__ = "workflow_failures"
+
+    task_name: Mapped[str] = mapped_column(sa.String(100))
+    application_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("funding_applications.id"), index=True)
+    arguments: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str] = mapped_column(sa.Text)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -172,3 +172,10 @@ async def lock_program(session: AsyncSession, program_id: uuid.UUID) -> FundingP
     """Load a program FOR UPDATE (a no-op lock on SQLite, which serialises writers anyway)."""
     stmt = sa.select(FundingProgram).where(FundingProgram.id == program_id).with_for_update()
     return (await session.scalars(stmt)).first()
+
+
+async def titles_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = await session.execute(
+        sa.select(FundingProgram.id, FundingProgram.title).where(FundingProgram.id.in_(set(ids)))
+    )
+    return {pid: title for pid, title in rows.all()}

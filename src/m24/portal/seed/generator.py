@@ -37,7 +37,16 @@ from m24.portal import models
 from m24.portal.agencies.models import AgencyKind, AgencyTier
 from m24.portal.companies.models import MaturityLevel, SizeClass
 from m24.portal.datasets.models import AccessRequestStatus, AccessTier, DataKind, DatasetStatus
-from m24.portal.funding.models import ApplicationStatus, ProgramAgencyRole, ProgramKind, StageKind
+from m24.portal.funding import forms, routing
+from m24.portal.funding.models import (
+    ApplicationStatus,
+    AssignmentStatus,
+    ProgramAgencyRole,
+    ProgramKind,
+    StageKind,
+    StepStatus,
+)
+from m24.portal.funding.models import StepKind as StepKind_
 from m24.portal.people.models import AgencyRole, CompanyRole, MembershipStatus
 from m24.portal.reference.regions import BY_CODE, REGIONS
 from m24.portal.seed import data
@@ -143,6 +152,10 @@ class SeedReport:
     eligibility_rule_sets: int = 0
     funding_applications: int = 0
     funding_application_events: int = 0
+    routing_rules: int = 0
+    application_route_steps: int = 0
+    review_assignments: int = 0
+    support_awards: int = 0
     specialist_offerings: int = 0
     courses: int = 0
     course_sessions: int = 0
@@ -298,6 +311,7 @@ class _Co:
     employees: int
     rep_id: uuid.UUID
     specialist: bool
+    business_number: str = ""
 
 
 @dataclass
@@ -324,6 +338,8 @@ class _Program:
     screening: dict[str, _Agency]  # region → 테크노파크, or "*" → the screening agency for every region
     sponsor_company: int | None
     applications: int = 0
+    sponsor_agency: _Agency | None = None
+    title: str = ""
 
 
 class _Seeder:
@@ -344,6 +360,11 @@ class _Seeder:
         self.agencies: dict[str, _Agency] = {}
         self.persona_ids: dict[str, uuid.UUID] = {}
         self.firm_index: dict[str, int] = {}
+        self.workflow_rows: dict[str, list[Row]] = {
+            "application_route_steps": [],
+            "review_assignments": [],
+            "support_awards": [],
+        }
         self.demo_sme = -1
         self.demo_specialist = -1
         self.family = _Picker(data.FAMILY_NAMES)
@@ -435,13 +456,16 @@ class _Seeder:
         company_id = _new_id(rng)
         created = self._past(rng, 30, 900)
         corporate = "(주)" in name or size in ("large", "mid_sized")
-        self.companies.append(_Co(company_id, name, region, ksic, size, maturity, employees, rep_id, specialist))
+        business_number = self._business_number(index, corporate, rng)
+        self.companies.append(
+            _Co(company_id, name, region, ksic, size, maturity, employees, rep_id, specialist, business_number)
+        )
         return {
             "id": company_id,
             "created_at": created,
             "updated_at": created,
             "deleted_at": None,
-            "business_number": self._business_number(index, corporate, rng),
+            "business_number": business_number,
             "name": name,
             "representative_name": rep_name,
             "ksic_code": ksic,
@@ -870,6 +894,10 @@ class _Seeder:
             if spec.sponsor is not None:
                 sponsor = self.firm_index[spec.sponsor]
             program = _Program(program_id, spec, code, starts_at, ends_at, rules, operator, screening, sponsor)
+            program.title = title
+            if spec.sponsor is not None:
+                firm_spec = next(f for f in data.LARGE_FIRMS if f.key == spec.sponsor)
+                program.sponsor_agency = self.agencies[firm_spec.agency_code]
             programs.append(program)
             published = min(starts_at - timedelta(days=14), self.anchor - timedelta(days=1))
             created = published - timedelta(days=7)
@@ -898,6 +926,12 @@ class _Seeder:
                     "notice_url": f"https://m24.example.kr/notices/{code}",
                     "published_at": published,
                     "application_count": 0,
+                    "form_schema": forms.standard_form(spec.kind),
+                    "scoring_form": [dict(c) for c in forms.STANDARD_SCORING_FORM],
+                    "region_quotas": None,
+                    "review_sla_days": 14,
+                    "reviewers_per_application": 2,
+                    "supplement_days": 10,
                 }
             )
             roles = [(mss, ProgramAgencyRole.OWNER), (operator, ProgramAgencyRole.OPERATOR)]
@@ -946,18 +980,130 @@ class _Seeder:
         applications, events = self._applications(programs)
         for row, program in zip(program_rows, programs, strict=True):
             row["application_count"] = program.applications
+        rows["routing_rules"] = self._routing_rules(rng)
         with self.engine.begin() as conn:
             self._insert(conn, "funding_programs", program_rows)
             for name, batch in rows.items():
                 self._insert(conn, name, batch)
         total = len(applications)
+        children = ("funding_application_events", "application_route_steps", "review_assignments", "support_awards")
         for start in range(0, total, BATCH_SIZE):
             chunk = applications[start : start + BATCH_SIZE]
             ids = {a["id"] for a in chunk}
             with self.engine.begin() as conn:
                 self._insert(conn, "funding_applications", chunk)
-                self._insert(conn, "funding_application_events", [e for e in events if e["application_id"] in ids])
+                for table in children:
+                    source = events if table == "funding_application_events" else self.workflow_rows[table]
+                    self._insert(conn, table, [e for e in source if e["application_id"] in ids])
             self._report("지원사업 신청", min(start + BATCH_SIZE, total), total)
+
+    def _routing_rules(self, rng: random.Random) -> list[Row]:
+        created = self.anchor - timedelta(days=400)
+        return [
+            {
+                "id": _new_id(rng),
+                "created_at": created,
+                "updated_at": created,
+                "name": rule["name"],
+                "priority": rule["priority"],
+                "program_kind": rule.get("program_kind"),
+                "program_id": None,
+                "ksic_prefix": rule.get("ksic_prefix"),
+                "requires_sponsor": rule.get("requires_sponsor"),
+                "steps": [dict(step) for step in rule["steps"]],
+                "active": True,
+            }
+            for rule in routing.DEFAULT_RULES
+        ]
+
+    def _workflow_state(
+        self,
+        rng: random.Random,
+        program: _Program,
+        company: _Co,
+        screening: _Agency,
+        app: Row,
+        path: list[ApplicationStatus],
+        times: list[datetime],
+        supplier: uuid.UUID | None,
+    ) -> None:
+        """Route steps, open review assignments and ledger awards consistent with the application's path."""
+        if _S.ROUTED not in path:
+            return
+        routed_at = times[path.index(_S.ROUTED)]
+        agencies = [("screening", screening)]
+        if program.sponsor_agency is not None:
+            agencies.append(("co_approval", program.sponsor_agency))
+        agencies.append(("decision", program.operator))
+        decided = any(s in path for s in (_S.APPROVED, _S.REJECTED))
+        current = len(agencies) if decided else 1
+        for position, (kind, agency) in enumerate(agencies, start=1):
+            done = decided or position < current
+            self.workflow_rows["application_route_steps"].append(
+                {
+                    "id": _new_id(rng),
+                    "application_id": app["id"],
+                    "position": position,
+                    "kind": StepKind_(kind),
+                    "agency_id": agency.id,
+                    "status": StepStatus.DONE
+                    if done
+                    else (StepStatus.ACTIVE if position == current else StepStatus.PENDING),
+                    "rule_id": None,
+                    "started_at": routed_at if position <= current else None,
+                    "completed_at": times[-1] if done else None,
+                }
+            )
+        app["current_step"] = current
+        status = app["status"]
+        if status in (_S.ROUTED, _S.UNDER_REVIEW, _S.SUPPLEMENT_REQUESTED):
+            app["due_at"] = times[-1] + timedelta(days=14 if status is not _S.SUPPLEMENT_REQUESTED else 10)
+        if status in (_S.UNDER_REVIEW, _S.SUPPLEMENT_REQUESTED) and not decided:
+            for reviewer in screening.reviewers[:2]:
+                self.workflow_rows["review_assignments"].append(
+                    {
+                        "id": _new_id(rng),
+                        "application_id": app["id"],
+                        "step_position": 1,
+                        "agency_id": screening.id,
+                        "reviewer_person_id": reviewer,
+                        "status": AssignmentStatus.ASSIGNED,
+                        "assigned_at": times[path.index(_S.UNDER_REVIEW)],
+                        "scores": None,
+                        "total": None,
+                        "comment": None,
+                        "submitted_at": None,
+                    }
+                )
+        if decided:
+            decision = _S.APPROVED if _S.APPROVED in path else _S.REJECTED
+            app["decided_at"] = times[path.index(decision)]
+            app["review_score"] = round(rng.uniform(62, 92), 2)
+        if _S.APPROVED in path:
+            awarded_at = times[path.index(_S.APPROVED)]
+            app["award_krw"] = app["requested_amount_krw"]
+            recouped = app["requested_amount_krw"] // 5 if status is _S.RECOUPED else 0
+            if recouped:
+                app["recouped_krw"] = recouped
+            self.workflow_rows["support_awards"].append(
+                {
+                    "id": _new_id(rng),
+                    "created_at": awarded_at,
+                    "updated_at": awarded_at,
+                    "business_number": company.business_number,
+                    "company_id": company.id,
+                    "application_id": app["id"],
+                    "program_id": program.id,
+                    "program_kind": program.spec.kind,
+                    "program_title": program.title,
+                    "agency_id": program.operator.id,
+                    "supplier_company_id": supplier,
+                    "region": company.region,
+                    "award_krw": app["requested_amount_krw"],
+                    "awarded_at": awarded_at,
+                    "recouped_krw": recouped,
+                }
+            )
 
     def _applications(self, programs: list[_Program]) -> tuple[list[Row], list[Row]]:
         """Applications with their event logs; statuses fit each call's state relative to today."""
@@ -1091,9 +1237,22 @@ class _Seeder:
                     "contact_phone": self.phones[applicant],
                 },
                 "row_version": len(path),
+                "cohort_id": None,
+                "submit_key": f"seed-{app_id.hex}" if submitted_at else None,
+                "supplier_confirmed_at": submitted_at if supplier and submitted_at else None,
+                "current_step": None,
+                "due_at": None,
+                "escalated_at": None,
+                "review_score": None,
+                "decided_at": None,
+                "award_krw": None,
+                "settled_krw": None,
+                "recouped_krw": None,
+                "revision": 1 if submitted_at else 0,
             }
         )
         program.applications += 1
+        self._workflow_state(rng, program, company, screening, applications[-1], path, times, supplier)
         previous: ApplicationStatus | None = None
         for sequence, (state, at) in enumerate(zip(path, times, strict=True), start=1):
             if previous is None:

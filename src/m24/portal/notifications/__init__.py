@@ -1,0 +1,1 @@
+"""Notifications to people, through an outbox delivered by a workflow task."""

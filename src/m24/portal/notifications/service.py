@@ -1,0 +1,71 @@
+"""Writing to the notification outbox. Delivery is a workflow task (after commit, retried, idempotent).
+
+:func:`notify` inserts one outbox row per (announcement, person) — the ``dedupe_key`` makes a repeated
+call (a task that ran twice under at-least-once delivery) write nothing new — and enqueues the delivery
+job, which is published only if the surrounding transaction commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from m24.kit.jobs import enqueue_job
+from m24.portal.notifications.models import Channel, Notification
+from m24.portal.people.models import Person
+
+DELIVER_JOB = "m24.notifications.deliver"
+
+#: Template code → Korean subject line (the gateway renders the body from the code and variables).
+SUBJECTS: dict[str, str] = {
+    "application.submitted": "[제조AI24] 지원사업 신청이 접수되었습니다",
+    "application.ineligible": "[제조AI24] 신청 요건 검토 결과 안내",
+    "application.routed": "[제조AI24] 신청서가 담당 기관에 배정되었습니다",
+    "review.assigned": "[제조AI24] 평가 배정 안내",
+    "step.arrived": "[제조AI24] 처리할 신청서가 도착했습니다",
+    "supplement.requested": "[제조AI24] 신청서 보완 요청",
+    "application.decided": "[제조AI24] 지원사업 선정 결과 안내",
+    "sla.escalated": "[제조AI24] 처리 기한 경과 신청서 알림",
+    "agreement.proposed": "[제조AI24] 협약안이 도착했습니다",
+}
+
+
+async def notify(
+    session: AsyncSession,
+    person_ids: Iterable[uuid.UUID],
+    template: str,
+    variables: Mapping[str, str | int],
+    dedupe_key: str,
+) -> list[Notification]:
+    """Queue one e-mail per person (deduplicated by ``dedupe_key`` + person); returns the new rows."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return []
+    keys = {pid: f"{dedupe_key}:{pid}" for pid in ids}
+    existing = set(
+        await session.scalars(sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys.values())))
+    )
+    people = (await session.scalars(sa.select(Person).where(Person.id.in_(ids)))).all()
+    created: list[Notification] = []
+    for person in people:
+        key = keys[person.id]
+        if key in existing:
+            continue
+        row = Notification(
+            dedupe_key=key,
+            person_id=person.id,
+            channel=Channel.EMAIL,
+            recipient=person.email,
+            template=template,
+            subject=SUBJECTS.get(template),
+            variables={"name": person.name, **dict(variables)},
+        )
+        session.add(row)
+        created.append(row)
+    await session.flush()
+    for row in created:
+        enqueue_job(session, DELIVER_JOB, notification_id=row.id)
+    return created
