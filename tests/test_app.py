@@ -75,6 +75,8 @@ def _production_settings() -> Settings:
         keycloak_admin_client_secret="not-used-here",
         nts_url="http://127.0.0.1:9",
         nts_service_key="not-used-here",
+        notify_url="http://127.0.0.1:9",
+        notify_api_key="not-used-here",
     )
 
 

@@ -132,7 +132,7 @@ def _mount_embedded_stand_ins(app: FastAPI, settings: Settings) -> None:
         # The identity middleware has built the identity (and the issuer's key) before this runs.
         app.mount(DEV_ISSUER_PATH, _LazyDevIssuerRouter(settings))
     if not settings.nts_url:
-        app.mount(DEV_NTS_PATH, nts_simulator.create_app(DEV_NTS_SERVICE_KEY))
+        app.mount(DEV_NTS_PATH, nts_simulator.create_app(DEV_NTS_SERVICE_KEY, unknown=nts_simulator.DEV_UNKNOWN))
     if not settings.notify_url:
         app.mount(DEV_NOTIFY_PATH, notify_simulator.create_app(DEV_NOTIFY_API_KEY))
 

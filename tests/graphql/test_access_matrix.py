@@ -14,7 +14,13 @@ import sqlalchemy as sa
 
 from m24.portal.agencies.models import Agency
 from m24.portal.companies.models import Company
-from m24.portal.funding.models import FundingApplication, ProgramAgency
+from m24.portal.funding.models import (
+    ApplicationStatus,
+    FundingApplication,
+    ProgramAgency,
+    ProgramAgencyRole,
+    RouteStep,
+)
 from m24.portal.people.models import AgencyMembership, CompanyMembership, CompanyRole, MembershipStatus, Person
 from m24.portal.specialists.models import Offering
 from tests.helpers import Api
@@ -107,7 +113,7 @@ async def build_world(api: Api) -> World:
             )
         ).one()
         apps = []
-        for app_id, company_id, supplier_id, sponsor_id, program_id in (
+        for app_id, company_id, supplier_id, sponsor_id, program_id, status in (
             await session.execute(
                 sa.select(
                     FundingApplication.id,
@@ -115,16 +121,29 @@ async def build_world(api: Api) -> World:
                     FundingApplication.supplier_company_id,
                     FundingApplication.sponsor_company_id,
                     FundingApplication.program_id,
+                    FundingApplication.status,
                 )
             )
         ).all():
-            agency_ids = set(
-                (
-                    await session.scalars(
-                        sa.select(ProgramAgency.agency_id).where(ProgramAgency.program_id == program_id)
-                    )
-                ).all()
-            )
+            # Agency staff see submitted applications routed through their agency or of calls their
+            # agency owns or operates; a draft is the applicant's alone.
+            agency_ids: set[object] = set()
+            if status != ApplicationStatus.DRAFT:
+                agency_ids |= set(
+                    (
+                        await session.scalars(
+                            sa.select(ProgramAgency.agency_id).where(
+                                ProgramAgency.program_id == program_id,
+                                ProgramAgency.role.in_([ProgramAgencyRole.OWNER, ProgramAgencyRole.OPERATOR]),
+                            )
+                        )
+                    ).all()
+                )
+                agency_ids |= set(
+                    (
+                        await session.scalars(sa.select(RouteStep.agency_id).where(RouteStep.application_id == app_id))
+                    ).all()
+                )
             parties = {str(c) for c in (company_id, supplier_id, sponsor_id) if c is not None}
             apps.append((str(app_id), parties, {str(a) for a in agency_ids}))
         return World(

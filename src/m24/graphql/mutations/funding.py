@@ -155,7 +155,7 @@ async def business_state(info: Info[Context, None], company_id: uuid.UUID) -> st
             answer = (await nts.status([company.business_number]))[company.business_number]
     except IntegrationError:
         return None
-    return answer.state.value
+    return answer.state.value.lower()  # NTS states map one-to-one onto the eligibility vocabulary
 
 
 def _milestones(items: list[MilestoneInput]) -> list[service.MilestoneInput]:

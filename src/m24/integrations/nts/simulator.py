@@ -138,6 +138,17 @@ def _error(status: int, code: str) -> JSONResponse:
     return JSONResponse({"status_code": code}, status_code=status)
 
 
+class _Registry(dict[str, SimulatedBusiness]):
+    """The simulated tax registry; ``unknown`` (when set) answers for numbers not listed."""
+
+    def __init__(self, entries: Mapping[str, SimulatedBusiness], unknown: SimulatedBusiness | None) -> None:
+        super().__init__(entries)
+        self.unknown = unknown
+
+    def lookup(self, number: str) -> SimulatedBusiness | None:
+        return self.get(number, self.unknown)
+
+
 def _status_entry(number: str, business: SimulatedBusiness | None) -> dict[str, str]:
     if business is None:
         return {
@@ -169,14 +180,22 @@ def _status_entry(number: str, business: SimulatedBusiness | None) -> dict[str, 
     }
 
 
+#: What the embedded development mount answers for a number not in its registry: a registered,
+#: active business (so the seeded demo companies can apply). Tests use explicit registries instead.
+DEV_UNKNOWN = SimulatedBusiness(BusinessState.ACTIVE, date(2010, 1, 4), "개발용")
+
+
 def create_app(
     service_key: str,
     registry: Mapping[str, SimulatedBusiness] | None = None,
     *,
     fail_next: int = 0,
+    unknown: SimulatedBusiness | None = None,
 ) -> Starlette:
-    """The simulator as an ASGI app; its :class:`SimulatorState` is ``app.state.nts``."""
-    businesses = dict(DEFAULT_REGISTRY if registry is None else registry)
+    """The simulator as an ASGI app; its :class:`SimulatorState` is ``app.state.nts`` and its registry
+    ``app.state.registry`` (tests may add businesses while it runs). A number not in the registry is
+    unregistered, unless ``unknown`` is given (the development mount) — then it is that business."""
+    businesses = _Registry(DEFAULT_REGISTRY if registry is None else registry, unknown)
     state = SimulatorState(fail_remaining=fail_next)
 
     async def _prelude(request: Request, endpoint: str) -> tuple[Any, JSONResponse | None]:
@@ -207,8 +226,8 @@ def create_app(
             state.calls.append(("status", len(numbers)))
         if len(numbers) > MAX_NUMBERS_PER_CALL:
             return _error(413, "TOO_LARGE_REQUEST")
-        data = [_status_entry(n, businesses.get(n)) for n in numbers]
-        matched = sum(1 for n in numbers if n in businesses)
+        data = [_status_entry(n, businesses.lookup(n)) for n in numbers]
+        matched = sum(1 for n in numbers if businesses.lookup(n) is not None)
         return JSONResponse({"request_cnt": len(numbers), "match_cnt": matched, "status_code": "OK", "data": data})
 
     async def validate(request: Request) -> JSONResponse:
@@ -227,7 +246,7 @@ def create_app(
             return _error(413, "TOO_LARGE_REQUEST")
         data: list[dict[str, Any]] = []
         for item in items:
-            business = businesses.get(item["b_no"])
+            business = businesses.lookup(item["b_no"])
             request_param = {k: item.get(k, "") for k in ("b_no", "start_dt", "p_nm", "p_nm2", "b_nm", "corp_no")}
             if (
                 business is not None
@@ -261,6 +280,7 @@ def create_app(
         ]
     )
     app.state.nts = state
+    app.state.registry = businesses
     return app
 
 
@@ -303,6 +323,11 @@ class SimulatorServer:
         """(endpoint, item count) for each call received; -1 items for a forced failure."""
         with self._state.lock:
             return list(self._state.calls)
+
+    def register(self, number: str, business: SimulatedBusiness) -> None:
+        """Add (or replace) a business in the running simulator's registry."""
+        with self._state.lock:
+            self.app.state.registry[number] = business
 
     def reset(self) -> None:
         """Clear knobs and the call log."""

@@ -74,7 +74,7 @@ async def _business_state(application_id: uuid.UUID) -> str | None:
         settings.effective_nts_url, settings.effective_nts_service_key, timeout=settings.http_timeout_seconds
     ) as nts:
         answer = (await nts.status([company.business_number]))[company.business_number]
-    return answer.state.value
+    return answer.state.value.lower()  # NTS states map one-to-one onto the eligibility vocabulary
 
 
 @celery_app.task(name=service.CHECK_ELIGIBILITY_JOB, **_RETRYING)
