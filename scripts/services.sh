@@ -5,6 +5,7 @@
 #
 #   scripts/services.sh up     # install (apt) if needed, start, provision, write env file
 #   scripts/services.sh down   # stop both servers cleanly
+#   scripts/services.sh broker-stop|broker-start   # fault tests: restart the RabbitMQ application
 #   scripts/services.sh env    # print ${M24_SERVICES_DIR}/env
 #   scripts/services.sh status # say what runs
 #
@@ -351,11 +352,18 @@ case "$cmd" in
     [ -f "$ENV_FILE" ] || die "no $ENV_FILE: run 'scripts/services.sh up' first"
     cat "$ENV_FILE"
     ;;
+  broker-stop|broker-start)
+    # Fault tests: stop or start the RabbitMQ application inside its running node (every client
+    # connection drops; durable queues and persistent messages survive), as a broker restart does.
+    need_root
+    rmq_pid >/dev/null || die "RabbitMQ is not running (scripts/services.sh up)"
+    if [ "$cmd" = broker-stop ]; then rmqctl -q stop_app; else rmqctl -q start_app && rmqctl -q await_startup; fi
+    ;;
   status)
     if pg_running; then echo "postgresql: running on $HOST:$PG_PORT"; else echo "postgresql: stopped"; fi
     if rmq_running; then echo "rabbitmq: running on $HOST:$RABBIT_PORT"; else echo "rabbitmq: stopped"; fi
     ;;
   *)
-    echo "usage: $0 up|down|env|status" >&2; exit 2
+    echo "usage: $0 up|down|env|status|broker-stop|broker-start" >&2; exit 2
     ;;
 esac

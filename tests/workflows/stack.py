@@ -9,6 +9,7 @@ SQLAlchemy transport on a SQLite file. Both run the same code.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -86,10 +87,8 @@ class Stack:
 
     def kill_worker(self, worker: subprocess.Popen[bytes]) -> None:
         """SIGKILL the worker and its pool children at once (no warm shutdown, no acks)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(worker.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         worker.wait(timeout=20)
 
     def stop_workers(self) -> None:

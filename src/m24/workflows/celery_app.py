@@ -47,6 +47,9 @@ def make_celery(settings: Settings | None = None) -> Celery:
         "task_serializer": "json",
         "accept_content": ["json"],
         "broker_connection_retry_on_startup": True,
+        # Publishing happens after a request's commit: fail fast when the broker is down (the job is
+        # logged and the beat sweep re-sends work left waiting) instead of holding the request.
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
         "worker_hijack_root_logger": False,
         "timezone": "Asia/Seoul",
         "enable_utc": True,

@@ -521,7 +521,14 @@ async def submit_application(
     forms.validate_form(form_schema_of(loaded.program), application.form_data, complete=True)
     verdict = await check(session, loaded.program, application.company_id, business_state, now=now)
     if not verdict.eligible:
-        reasons = " / ".join(v.message for v in verdict.failures())
+        failed = [v for v in verdict.verdicts if v.passed is False]
+        if not failed:  # only undecided rules: the NTS could not be asked
+            raise AppError(
+                ErrorCode.EXTERNAL_UNAVAILABLE,
+                "국세청 사업자 상태 조회가 일시적으로 불가능합니다. 잠시 후 다시 제출해 주세요.",
+                field="id",
+            )
+        reasons = " / ".join(v.message for v in failed)
         raise AppError(ErrorCode.INELIGIBLE, f"신청 요건을 충족하지 않습니다: {reasons}", field="id")
     application.submit_key = idempotency_key
     application.submitted_at = now
