@@ -71,15 +71,40 @@ def check_schema(schema: Any) -> dict[str, Any]:
     return schema
 
 
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_VALUES = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
 def _without_required(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy with every ``required`` list dropped, in every subschema (items, $defs, allOf, …) —
+    but never a *property* that happens to be called "required"."""
     relaxed = copy.deepcopy(schema)
-    stack = [relaxed]
+    stack: list[Any] = [relaxed]
     while stack:
         node = stack.pop()
+        if not isinstance(node, dict):
+            continue
         node.pop("required", None)
-        for child in (node.get("properties") or {}).values():
-            if isinstance(child, dict):
-                stack.append(child)
+        for key in _SCHEMA_MAPS:
+            children = node.get(key)
+            if isinstance(children, dict):
+                stack.extend(children.values())
+        stack.extend(node[key] for key in _SCHEMA_VALUES if key in node)
+        for key in _SCHEMA_LISTS:
+            if isinstance(node.get(key), list):
+                stack.extend(node[key])
     return relaxed
 
 
