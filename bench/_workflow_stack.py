@@ -223,10 +223,13 @@ class WorkflowStack:
     # -- the app -----------------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def api(self) -> Any:
-        """The app over the stack's database, publishing jobs to the stack's broker."""
+    async def api(self, *, publish: bool = True) -> Any:
+        """The app over the stack's database, publishing jobs to the stack's broker (or dropping them)."""
         previous = jobs.get_publisher()
-        publisher.install(self.celery())
+        if publish:
+            publisher.install(self.celery())
+        else:
+            jobs.set_publisher(lambda job: None)
         db = Database(self.database_url)
         app = create_app(self.settings(), database=db)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=120)
@@ -297,3 +300,119 @@ def timer() -> Iterator[list[float]]:
         yield box
     finally:
         box.append(time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    company_id: uuid.UUID
+    email: str
+    name: str
+
+
+async def eligible_applicants(db: Database, wanted: int) -> tuple[Any, list[Applicant]]:
+    """The open call most seeded companies may apply to, and ``wanted`` of them (by business number).
+
+    Each is a demand company with an active representative, no application to that call yet, and an
+    eligible verdict from the call's published rule set with the NTS saying "active".
+    """
+    from m24.portal.companies.models import Company
+    from m24.portal.funding import repository, service
+    from m24.portal.funding.models import FundingApplication, FundingProgram
+    from m24.portal.people.models import CompanyMembership, CompanyRole, MembershipStatus, Person
+
+    best: tuple[Any, list[Applicant]] | None = None
+    async with db.read() as session:
+        reps = (
+            await session.execute(
+                sa.select(Company.id, Person.email, Person.name)
+                .join(CompanyMembership, CompanyMembership.company_id == Company.id)
+                .join(Person, Person.id == CompanyMembership.person_id)
+                .where(
+                    Company.is_specialist.is_(False),
+                    Company.deleted_at.is_(None),
+                    CompanyMembership.role == CompanyRole.REPRESENTATIVE,
+                    CompanyMembership.status == MembershipStatus.ACTIVE,
+                )
+                .order_by(Company.business_number, Person.email)
+            )
+        ).all()
+        programs = (await session.scalars(sa.select(FundingProgram).order_by(FundingProgram.code))).all()
+        for program in programs:
+            if program.deleted_at is not None or repository.call_status(program).value != "open":
+                continue
+            applied = set(
+                (
+                    await session.scalars(
+                        sa.select(FundingApplication.company_id).where(FundingApplication.program_id == program.id)
+                    )
+                ).all()
+            )
+            found: list[Applicant] = []
+            seen: set[uuid.UUID] = set()
+            for company_id, email, name in reps:
+                if company_id in applied or company_id in seen:
+                    continue
+                seen.add(company_id)
+                if (await service.check(session, program, company_id, "active")).eligible:
+                    found.append(Applicant(company_id, email, name))
+            if best is None or len(found) > len(best[1]):
+                best = (program, found)
+    if best is None or len(best[1]) < wanted:
+        have = 0 if best is None else len(best[1])
+        raise SystemExit(f"no open call with {wanted} eligible companies (best: {have}); seed a larger --scale")
+    return best[0], best[1][:wanted]
+
+
+CREATE = """
+mutation($input: CreateFundingApplicationInput!) { createFundingApplication(input: $input) {
+  application { id status } errors { field code message } } }
+"""
+SUBMIT = """
+mutation($id: ID!, $key: String!) { submitFundingApplication(id: $id, idempotencyKey: $key) {
+  receiptNumber replayed application { status } errors { field code message } } }
+"""
+
+
+async def create_drafts(api: Api, program: Any, applicants: list[Applicant], concurrency: int) -> list[str]:
+    """One draft per applicant through GraphQL, as its representative (this also links each person's
+    login, so the measured requests later do not pay for first logins)."""
+    import asyncio
+
+    from m24.portal.funding.service import form_schema_of
+
+    form = form_for(form_schema_of(program))
+    amount = min(20_000_000, program.max_award_krw)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(applicant: Applicant) -> str:
+        variables = {
+            "input": {
+                "programId": str(program.id),
+                "companyId": str(applicant.company_id),
+                "requestedAmountKrw": amount,
+                "formData": form,
+            }
+        }
+        async with gate:
+            body = await api.gql(CREATE, variables, token=api.token(applicant.email, applicant.name))
+        payload = (body.get("data") or {}).get("createFundingApplication")
+        if not payload or payload["errors"] or body.get("errors"):
+            raise RuntimeError(f"creating a draft for {applicant.email} failed: {body}")
+        application_id: str = payload["application"]["id"]
+        return application_id
+
+    return list(await asyncio.gather(*(one(a) for a in applicants)))
+
+
+async def wait_quiet(stack: WorkflowStack, *, timeout: float, settle: int = 3) -> None:
+    """Until every queue has been empty for ``settle`` polls in a row (0.3 s apart)."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < settle:
+        depths = await asyncio.to_thread(stack.queue_depths)
+        quiet = quiet + 1 if not any(depths.values()) else 0
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"queues not drained: {depths}\n{stack.worker_logs()}")
+        await asyncio.sleep(0.3)

@@ -1,0 +1,290 @@
+"""Routing throughput as a ratio to no-op Celery tasks on the same broker and worker, in the same run.
+
+    .venv/bin/python -m bench.routing_throughput --url postgresql://m24:m24@127.0.0.1:55432/m24 \
+        --broker amqp://m24:m24@127.0.0.1:56720/m24
+
+Preparation: a fresh database seeded with ``--scale`` companies; ``--applications`` (N) companies eligible
+for the open call most companies qualify for get a draft and submit it through GraphQL (receipt and all),
+with job publishing switched off so no eligibility job runs; their status is then set to
+``eligibility_check`` in SQL: exactly where the eligibility task leaves an eligible application (the
+``eligibility_checked`` event itself is not written; routing does not read it).
+
+One real `celery worker` (prefork, ``--worker-concurrency`` processes) consumes the ``default`` queue only,
+the same worker for both phases:
+
+1. routing: N ``m24.funding.route`` jobs are published (``send_task`` on ``default``) and timed until the
+   worker has logged ``route <id>: routed`` for all N. "Done" is *routed* (status past
+   ``eligibility_check``: route steps, the ``routed`` event, the applicant's notification and the
+   follow-up jobs written in one transaction, then the follow-ups published). The follow-up
+   ``assign_reviewers`` jobs go to the agencies' ``regional.*`` queues, which this worker does not consume,
+   and the notification deliveries queue behind the remaining route jobs on ``default``: neither is in the
+   routing figure. Before phase 2 the worker delivers those notifications and the queues are left empty.
+2. no-op baseline: N ``m24.funding.route`` jobs for the same, now routed, applications. The task takes the
+   same path through Celery, RabbitMQ (late ack), the worker's event loop, the connection pool and a write
+   transaction, locks the application row and returns ``"skipped"`` on the status check: the task
+   machinery minus the routing work. A truly empty task cannot be used without registering a task the
+   worker does not have, and a cheaper existing task would measure a different path. Completion is timed
+   the same way, by counting ``route <id>: skipped`` lines in the worker's log (tasks ignore results,
+   so the log is the completion signal; routing completion is also checked in the database).
+
+ratio = routing rate / no-op rate (= no-op time / routing time); 1.0 would mean routing costs nothing
+beyond the task machinery. Afterwards the worker is replaced by one on every queue, which assigns the
+reviewers and delivers their notifications (timed, for information: ``assign_drain_s``, which includes
+the worker's start), and zero loss is checked: every application routed once, reviewers assigned once,
+no recorded failure, no notification left unsent. Results are appended to bench/results/routing_throughput.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench._workflow_stack import (
+    SUBMIT,
+    Api,
+    Worker,
+    WorkflowStack,
+    create_drafts,
+    eligible_applicants,
+    wait_quiet,
+)
+from bench.seed_scale import drop, fresh_database, record
+from m24.kit.db import utcnow
+from m24.migrations import runner
+from m24.portal.funding.models import ApplicationEvent, ApplicationStatus, FundingApplication, WorkflowFailure
+from m24.portal.funding.service import ROUTE_JOB
+from m24.portal.notifications.models import DeliveryStatus, Notification
+from m24.portal.seed import seed
+
+RESULTS = Path(__file__).resolve().parent / "results" / "routing_throughput.jsonl"
+UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+ROUTED = re.compile(rf"route {UUID_RE}: routed")
+SKIPPED = re.compile(rf"route {UUID_RE}: skipped")
+MISSING = re.compile(rf"route {UUID_RE}: missing")
+FAILED = re.compile(rf"route {UUID_RE}: failed|Task {re.escape(ROUTE_JOB)}\[[^\]]+\] (?:raised|retry)")
+
+
+async def prepare(api: Api, args: argparse.Namespace) -> list[uuid.UUID]:
+    """N submitted applications (no job published), then moved to ``eligibility_check``."""
+    program, applicants = await eligible_applicants(api.db, args.applications)
+    ids = await create_drafts(api, program, applicants, 20)
+    gate = asyncio.Semaphore(20)
+
+    async def submit(application_id: str, email: str, name: str) -> None:
+        async with gate:
+            body = await api.gql(
+                SUBMIT, {"id": application_id, "key": f"prep-{uuid.uuid4()}"}, token=api.token(email, name)
+            )
+        if not ((body.get("data") or {}).get("submitFundingApplication") or {}).get("receiptNumber"):
+            raise RuntimeError(f"submit failed: {body}")
+
+    await asyncio.gather(*(submit(i, a.email, a.name) for i, a in zip(ids, applicants, strict=True)))
+    uuids = [uuid.UUID(i) for i in ids]
+    async with api.db.write() as session:
+        await session.execute(
+            sa.update(FundingApplication)
+            .where(FundingApplication.id.in_(uuids))
+            .values(status=ApplicationStatus.ELIGIBILITY_CHECK),
+            execution_options={"synchronize_session": False},
+        )
+    print(f"prepared {len(uuids)} applications to {program.title}", file=sys.stderr)
+    return uuids
+
+
+def publish(stack: WorkflowStack, ids: list[uuid.UUID]) -> None:
+    app = stack.celery()
+    with app.producer_or_acquire() as producer:
+        for application_id in ids:
+            app.send_task(ROUTE_JOB, kwargs={"application_id": str(application_id)}, queue="default", producer=producer)
+
+
+async def timed_phase(
+    stack: WorkflowStack, worker: Worker, ids: list[uuid.UUID], done: re.Pattern[str], timeout: float
+) -> tuple[float, float]:
+    """Publish a route job per id; seconds until the worker logged ``done`` for all (and publish time)."""
+    offset = worker.size()
+    started = time.perf_counter()
+    await asyncio.to_thread(publish, stack, ids)
+    published = time.perf_counter() - started
+    deadline = time.monotonic() + timeout
+    while worker.count(done, offset) < len(ids):
+        if worker.count(FAILED, offset):
+            raise RuntimeError(f"a route task failed\n{stack.worker_logs()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out: {worker.count(done, offset)}/{len(ids)}\n{stack.worker_logs()}")
+        await asyncio.sleep(0.02)
+    return time.perf_counter() - started, published
+
+
+async def count_status(api: Api, ids: list[uuid.UUID], status: ApplicationStatus) -> int:
+    async with api.db.read() as session:
+        return int(
+            (
+                await session.execute(
+                    sa.select(sa.func.count())
+                    .select_from(FundingApplication)
+                    .where(FundingApplication.id.in_(ids), FundingApplication.status == status)
+                )
+            ).scalar_one()
+        )
+
+
+async def pending_notifications(api: Api, since: datetime) -> int:
+    async with api.db.read() as session:
+        return int(
+            (
+                await session.execute(
+                    sa.select(sa.func.count())
+                    .select_from(Notification)
+                    .where(Notification.created_at >= since, Notification.status != DeliveryStatus.SENT)
+                )
+            ).scalar_one()
+        )
+
+
+async def until(probe: Any, timeout: float, what: str, stack: WorkflowStack) -> None:
+    deadline = time.monotonic() + timeout
+    while not await probe():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}\n{stack.worker_logs()}")
+        await asyncio.sleep(0.1)
+
+
+async def audit(api: Api, ids: list[uuid.UUID], since: datetime) -> dict[str, int]:
+    async with api.db.read() as session:
+        rows = (
+            await session.execute(
+                sa.select(ApplicationEvent.application_id, ApplicationEvent.kind, sa.func.count())
+                .where(ApplicationEvent.application_id.in_(ids))
+                .group_by(ApplicationEvent.application_id, ApplicationEvent.kind)
+            )
+        ).all()
+        failures = (
+            await session.execute(
+                sa.select(sa.func.count())
+                .select_from(WorkflowFailure)
+                .where(sa.or_(WorkflowFailure.application_id.in_(ids), WorkflowFailure.failed_at >= since))
+            )
+        ).scalar_one()
+    kinds = {(a, k): c for a, k, c in rows}
+    return {
+        "not_under_review": len(ids) - await count_status(api, ids, ApplicationStatus.UNDER_REVIEW),
+        "routed_events_not_one": sum(1 for i in ids if kinds.get((i, "routed"), 0) != 1),
+        "review_started_events_not_one": sum(1 for i in ids if kinds.get((i, "review_started"), 0) != 1),
+        "submitted_events_not_one": sum(1 for i in ids if kinds.get((i, "submitted"), 0) != 1),
+        "workflow_failures": int(failures),
+        "notifications_not_sent": await pending_notifications(api, since),
+    }
+
+
+async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> dict[str, Any]:
+    stack = WorkflowStack.start(database_url, args.broker, data_dir)
+    gateway: dict[str, int] = {}
+    try:
+        stale = await asyncio.to_thread(stack.queue_depths)
+        if any(stale.values()):
+            print(f"warning: the broker already holds messages: {stale}", file=sys.stderr)
+        async with stack.api(publish=False) as api:
+            ids = await prepare(api, args)
+        async with stack.api() as api:
+            worker = await asyncio.to_thread(stack.start_worker, args.worker_concurrency, "default")
+            since = utcnow()
+            # Warm-up: each pool process opens its event loop, engine and connections.
+            warm = [uuid.uuid4() for _ in range(4 * args.worker_concurrency)]
+            await timed_phase(stack, worker, warm, MISSING, 60)
+
+            route_s, route_publish_s = await timed_phase(stack, worker, ids, ROUTED, args.timeout)
+            routed = await count_status(api, ids, ApplicationStatus.ROUTED)
+            if routed != len(ids):
+                raise RuntimeError(f"the log says {len(ids)} routed, the database {routed}")
+
+            async def quiet() -> bool:
+                return not await pending_notifications(api, since)
+
+            await until(quiet, args.timeout, "the routing notifications", stack)
+            await wait_quiet(stack, timeout=args.timeout)  # the assign_reviewers jobs wait on regional.*
+            noop_s, noop_publish_s = await timed_phase(stack, worker, ids, SKIPPED, args.timeout)
+
+            # Let a worker on every queue assign the reviewers and deliver the rest; then check.
+            await asyncio.to_thread(stack.stop_worker, worker)
+            started = time.perf_counter()
+            await asyncio.to_thread(stack.start_worker, args.worker_concurrency)
+
+            async def assigned() -> bool:
+                return await count_status(api, ids, ApplicationStatus.UNDER_REVIEW) == len(ids)
+
+            await until(assigned, args.timeout, "reviewer assignment", stack)
+            assign_s = time.perf_counter() - started
+            await until(quiet, args.timeout, "the review notifications", stack)
+            await wait_quiet(stack, timeout=args.timeout)
+            checks = await audit(api, ids, since)
+    finally:
+        gateway = await asyncio.to_thread(stack.stop)
+
+    n = len(ids)
+    checks["gateway_routed_off"] = abs(gateway.get("application.routed", 0) - n)
+    lost = {k: v for k, v in checks.items() if v}
+    return {
+        "bench": "routing_throughput",
+        "backend": "postgresql+rabbitmq",
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "done_means": "routed (route task committed; assign_reviewers not included)",
+        "noop": "m24.funding.route on an already routed application (lock + status check -> skipped)",
+        "scale": args.scale,
+        "applications": n,
+        "worker_concurrency": args.worker_concurrency,
+        "route_s": round(route_s, 2),
+        "routes_per_s": round(n / route_s, 1),
+        "noop_s": round(noop_s, 2),
+        "noops_per_s": round(n / noop_s, 1),
+        "ratio_routing_over_noop": round(noop_s / route_s, 2),
+        "publish_s": {"route": round(route_publish_s, 2), "noop": round(noop_publish_s, 2)},
+        "assign_drain_s": round(assign_s, 2),
+        "gateway_messages": gateway,
+        "checks": checks,
+        "zero_loss": not lost,
+        "lost": lost,
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "command": "python -m bench.routing_throughput --url <postgresql-url> --broker <amqp-url> "
+        f"--scale {args.scale} --applications {args.applications} --worker-concurrency {args.worker_concurrency}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--url", default=os.environ.get("M24_TEST_DATABASE_URL"), help="PostgreSQL server URL")
+    parser.add_argument("--broker", default=os.environ.get("M24_TEST_BROKER_URL"), help="RabbitMQ URL")
+    parser.add_argument("--scale", type=int, default=1000, help="seeded companies")
+    parser.add_argument("--applications", type=int, default=300, help="route jobs (and no-op jobs)")
+    parser.add_argument("--worker-concurrency", type=int, default=2, help="worker processes")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for each phase")
+    args = parser.parse_args()
+    if not args.url or not args.url.startswith("postgresql") or not args.broker:
+        parser.error("--url (PostgreSQL) and --broker are required (or M24_TEST_DATABASE_URL/M24_TEST_BROKER_URL)")
+    with tempfile.TemporaryDirectory() as tmp:
+        url, handle = fresh_database(args.url, Path(tmp))
+        try:
+            runner.upgrade(url)
+            seed(url, scale=args.scale)
+            result = asyncio.run(run(args, url, Path(tmp)))
+        finally:
+            drop(handle)
+    record(RESULTS, result)
+    if not result["zero_loss"]:
+        raise SystemExit(f"LOST OR DUPLICATED WORK: {result['lost']}")
+
+
+if __name__ == "__main__":
+    main()
