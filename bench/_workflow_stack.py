@@ -404,15 +404,17 @@ async def create_drafts(api: Api, program: Any, applicants: list[Applicant], con
     return list(await asyncio.gather(*(one(a) for a in applicants)))
 
 
-async def wait_quiet(stack: WorkflowStack, *, timeout: float, settle: int = 3) -> None:
-    """Until every queue has been empty for ``settle`` polls in a row (0.3 s apart)."""
+async def wait_quiet(
+    stack: WorkflowStack, *, timeout: float, settle: int = 3, queues: tuple[str, ...] = QUEUES
+) -> None:
+    """Until the queues have been empty for ``settle`` polls in a row (0.3 s apart)."""
     import asyncio
 
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < settle:
         depths = await asyncio.to_thread(stack.queue_depths)
-        quiet = quiet + 1 if not any(depths.values()) else 0
+        quiet = quiet + 1 if not any(depths[q] for q in queues) else 0
         if time.monotonic() > deadline:
             raise RuntimeError(f"queues not drained: {depths}\n{stack.worker_logs()}")
         await asyncio.sleep(0.3)
