@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
+
+from m24.kit.db import make_sync_engine, utcnow
+from m24.portal.funding.models import FundingApplication, WorkflowFailure
 
 M24 = [sys.executable, "-m", "m24.cli"]
 
@@ -93,3 +99,29 @@ def test_embedded_default_end_to_end(tmp_path: Path) -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_workflows_stuck_lists_failures_and_exits_nonzero(seeded_fresh_url: str, tmp_path: Path) -> None:
+
+    env = {**_env(tmp_path), "M24_DATABASE_URL": seeded_fresh_url}
+    engine = make_sync_engine(seeded_fresh_url)
+    try:
+        with engine.begin() as conn:
+            application_id = conn.execute(sa.select(FundingApplication.id).limit(1)).scalar_one()
+            conn.execute(
+                sa.insert(WorkflowFailure).values(
+                    id=uuid.uuid4(),
+                    task_name="m24.funding.route",
+                    application_id=application_id,
+                    arguments={},
+                    error="라우팅 규칙이 없습니다",
+                    failed_at=utcnow(),
+                )
+            )
+    finally:
+        engine.dispose()
+    result = subprocess.run([*M24, "workflows", "stuck", "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    failed = [r for r in rows if r["application_id"] == str(application_id)]
+    assert failed and "라우팅 규칙이 없습니다" in failed[0]["reason"] and "m24.funding.route" in failed[0]["reason"]

@@ -21,6 +21,8 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 app.add_typer(db_app, name="db")
 auth_app = typer.Typer(help="Identity helpers for development.", no_args_is_help=True)
 app.add_typer(auth_app, name="auth")
+workflows_app = typer.Typer(help="Funding workflows: what is waiting, late or failed.", no_args_is_help=True)
+app.add_typer(workflows_app, name="workflows")
 
 log = logging.getLogger("m24.cli")
 
@@ -99,8 +101,11 @@ def serve(
     run_worker = (not settings.is_production) if worker is None else worker
     child: subprocess.Popen[bytes] | None = None
     if run_worker:
+        # The embedded worker also runs the beat schedule (SLA sweep, outbox sweep): one machine, one
+        # worker, nothing else to start.
+        beat = ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
         child = subprocess.Popen(  # noqa: S603
-            _worker_argv(",".join(QUEUES), 1, "INFO"),
+            [*_worker_argv(",".join(QUEUES), 1, "INFO"), *beat],
             preexec_fn=_die_with_parent,  # only sets a kernel flag; no locks involved
         )
         log.info("embedded Celery worker started (pid %s)", child.pid)
@@ -208,6 +213,50 @@ def seed(
         typer.echo("database already has data; seed skipped (use --reset to start over)")
     else:
         typer.echo(f"seeded in {elapsed:.1f}s: {result}")
+
+
+@workflows_app.command("stuck")
+def workflows_stuck(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
+) -> None:
+    """List applications past their SLA, stalled in a system step, or with a task that failed for good.
+
+    Exit status 0 when nothing is stuck, 1 when something is (usable from monitoring).
+    """
+    import asyncio
+    import json
+
+    from m24.kit.db import Database
+    from m24.portal.funding import pipeline
+
+    settings = _settings()
+
+    async def load() -> list[pipeline.Stuck]:
+        db = Database(settings.effective_database_url)
+        try:
+            async with db.read() as session:
+                return await pipeline.stuck(session, limit=limit)
+        finally:
+            await db.dispose()
+
+    found = asyncio.run(load())
+    for item in found:
+        if as_json:
+            row = {
+                "application_id": str(item.application_id),
+                "receipt_number": item.receipt_number,
+                "status": item.status,
+                "reason": item.reason,
+                "since": item.since.isoformat(),
+            }
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            receipt = item.receipt_number or str(item.application_id)
+            typer.echo(f"{receipt}\t{item.status}\t{item.since:%Y-%m-%d %H:%M}\t{item.reason}")
+    if not as_json:
+        typer.echo(f"{len(found)}건", err=True)
+    raise typer.Exit(1 if found else 0)
 
 
 @auth_app.command("dev-token")

@@ -384,6 +384,24 @@ async def stuck(session: AsyncSession, *, now: datetime | None = None, limit: in
                 application.due_at,
             )
         )
-    for application_id, status in await stalled(session, now=now):
-        found.append(Stuck(application_id, None, status.value, "시스템 처리 대기 15분 초과", now - STALL_AFTER))
+    waiting = await stalled(session, now=now)
+    receipts = dict(
+        (
+            await session.execute(
+                sa.select(FundingApplication.id, FundingApplication.receipt_number).where(
+                    FundingApplication.id.in_([application_id for application_id, _ in waiting])
+                )
+            )
+        ).all()
+    )
+    for application_id, status in waiting:
+        found.append(
+            Stuck(
+                application_id,
+                receipts.get(application_id),
+                status.value,
+                "시스템 처리 대기 15분 초과",
+                now - STALL_AFTER,
+            )
+        )
     return found[:limit]
