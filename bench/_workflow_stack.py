@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -200,6 +201,11 @@ class WorkflowStack:
         for worker in self.workers:
             self.stop_worker(worker)
         return self.simulators.stop()
+
+    def keep_logs(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for worker in self.workers:
+            shutil.copy(worker.log, directory / f"{worker.name}.log")
 
     def worker_logs(self, tail: int = 4000) -> str:
         return "\n".join(w.text()[-tail:] for w in self.workers)

@@ -41,6 +41,7 @@ import asyncio
 import os
 import platform
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -76,9 +77,9 @@ MISSING = re.compile(rf"route {UUID_RE}: missing")
 FAILED = re.compile(rf"route {UUID_RE}: failed|Task {re.escape(ROUTE_JOB)}\[[^\]]+\] (?:raised|retry)")
 
 
-async def prepare(api: Api, args: argparse.Namespace) -> list[uuid.UUID]:
-    """N submitted applications (no job published), then moved to ``eligibility_check``."""
-    program, applicants = await eligible_applicants(api.db, args.applications)
+async def prepare(api: Api, count: int) -> list[uuid.UUID]:
+    """Submitted applications (no job published), then moved to ``eligibility_check``."""
+    program, applicants = await eligible_applicants(api.db, count)
     ids = await create_drafts(api, program, applicants, 20)
     gate = asyncio.Semaphore(20)
 
@@ -110,10 +111,21 @@ def publish(stack: WorkflowStack, ids: list[uuid.UUID]) -> None:
             app.send_task(ROUTE_JOB, kwargs={"application_id": str(application_id)}, queue="default", producer=producer)
 
 
+def task_ms(worker: Worker, offset: int, outcome: str) -> float:
+    """Median run time (ms) of the route tasks with this outcome logged from byte ``offset`` on, as the
+    worker measured it (from the pool process taking the task to its return; no broker time)."""
+    pattern = re.compile(rf"Task {re.escape(ROUTE_JOB)}\[[^\]]+\] succeeded in ([0-9.e-]+)s: '{outcome}'")
+    with worker.log.open("rb") as fh:
+        fh.seek(offset)
+        runs = [float(m) for m in pattern.findall(fh.read().decode(errors="replace"))]
+    return round(statistics.median(runs) * 1000, 1) if runs else float("nan")
+
+
 async def timed_phase(
     stack: WorkflowStack, worker: Worker, ids: list[uuid.UUID], done: re.Pattern[str], timeout: float
-) -> tuple[float, float]:
-    """Publish a route job per id; seconds until the worker logged ``done`` for all (and publish time)."""
+) -> tuple[float, float, int]:
+    """Publish a route job per id; seconds until the worker logged ``done`` for all, the publishing
+    time, and the log offset the phase started at."""
     offset = worker.size()
     started = time.perf_counter()
     await asyncio.to_thread(publish, stack, ids)
@@ -125,7 +137,7 @@ async def timed_phase(
         if time.monotonic() > deadline:
             raise RuntimeError(f"timed out: {worker.count(done, offset)}/{len(ids)}\n{stack.worker_logs()}")
         await asyncio.sleep(0.02)
-    return time.perf_counter() - started, published
+    return time.perf_counter() - started, published, offset
 
 
 async def count_status(api: Api, ids: list[uuid.UUID], status: ApplicationStatus) -> int:
@@ -196,26 +208,35 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         stale = await asyncio.to_thread(stack.queue_depths)
         if any(stale.values()):
             print(f"warning: the broker already holds messages: {stale}", file=sys.stderr)
+        warm = 4 * args.worker_concurrency
         async with stack.api(publish=False) as api:
-            ids = await prepare(api, args)
+            ids = await prepare(api, args.applications + warm)
         async with stack.api() as api:
             worker = await asyncio.to_thread(stack.start_worker, args.worker_concurrency, "default")
             since = utcnow()
-            # Warm-up: each pool process opens its event loop, engine and connections.
-            warm = [uuid.uuid4() for _ in range(4 * args.worker_concurrency)]
-            await timed_phase(stack, worker, warm, MISSING, 60)
-
-            route_s, route_publish_s = await timed_phase(stack, worker, ids, ROUTED, args.timeout)
-            routed = await count_status(api, ids, ApplicationStatus.ROUTED)
-            if routed != len(ids):
-                raise RuntimeError(f"the log says {len(ids)} routed, the database {routed}")
 
             async def quiet() -> bool:
                 return not await pending_notifications(api, since)
 
-            await until(quiet, args.timeout, "the routing notifications", stack)
-            await wait_quiet(stack, timeout=args.timeout, queues=("default",))  # assign jobs wait on regional.*
-            noop_s, noop_publish_s = await timed_phase(stack, worker, ids, SKIPPED, args.timeout)
+            async def settle() -> None:  # notifications delivered; the assign jobs wait on regional.*
+                await until(quiet, args.timeout, "the routing notifications", stack)
+                await wait_quiet(stack, timeout=args.timeout, queues=("default",))
+
+            # Warm-up (not measured): each pool process opens its event loop, engine, connections and
+            # its producer connection; "missing" routes first, then real ones.
+            await timed_phase(stack, worker, [uuid.uuid4() for _ in range(warm)], MISSING, 60)
+            await timed_phase(stack, worker, ids[:warm], ROUTED, 60)
+            await settle()
+
+            measured = ids[warm:]
+            route_s, route_publish_s, route_log = await timed_phase(stack, worker, measured, ROUTED, args.timeout)
+            routed = await count_status(api, measured, ApplicationStatus.ROUTED)
+            if routed != len(measured):
+                raise RuntimeError(f"the log says {len(measured)} routed, the database {routed}")
+            await settle()
+            noop_s, noop_publish_s, noop_log = await timed_phase(stack, worker, measured, SKIPPED, args.timeout)
+            task_route_ms = task_ms(worker, route_log, "routed")
+            task_noop_ms = task_ms(worker, noop_log, "skipped")
 
             # Let a worker on every queue assign the reviewers and deliver the rest; then check.
             await asyncio.to_thread(stack.stop_worker, worker)
@@ -232,9 +253,11 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
             checks = await audit(api, ids, since)
     finally:
         gateway = await asyncio.to_thread(stack.stop)
+        if args.keep_logs:
+            stack.keep_logs(Path(args.keep_logs))
 
-    n = len(ids)
-    checks["gateway_routed_off"] = abs(gateway.get("application.routed", 0) - n)
+    n = len(measured)
+    checks["gateway_routed_off"] = abs(gateway.get("application.routed", 0) - len(ids))
     lost = {k: v for k, v in checks.items() if v}
     return {
         "bench": "routing_throughput",
@@ -251,6 +274,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         "noops_per_s": round(n / noop_s, 1),
         "ratio_routing_over_noop": round(noop_s / route_s, 2),
         "publish_s": {"route": round(route_publish_s, 2), "noop": round(noop_publish_s, 2)},
+        "task_median_ms": {"route": task_route_ms, "noop": task_noop_ms},
         "assign_drain_s": round(assign_s, 2),
         "gateway_messages": gateway,
         "checks": checks,
@@ -270,6 +294,7 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=300, help="route jobs (and no-op jobs)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="worker processes")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for each phase")
+    parser.add_argument("--keep-logs", metavar="DIR", help="copy the worker logs to DIR")
     args = parser.parse_args()
     if not args.url or not args.url.startswith("postgresql") or not args.broker:
         parser.error("--url (PostgreSQL) and --broker are required (or M24_TEST_DATABASE_URL/M24_TEST_BROKER_URL)")

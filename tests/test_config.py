@@ -42,6 +42,8 @@ def test_production_refuses_embedded_backends() -> None:
         "keycloak_admin_client_secret": "admin-secret",
         "nts_url": "https://api.odcloud.kr",
         "nts_service_key": "nts-key",
+        "notify_url": "https://notify.example.kr",
+        "notify_api_key": "notify-key",
     }
     with pytest.raises(ValidationError, match="SQLite"):
         Settings(database_url="sqlite:///x.db", **common)
