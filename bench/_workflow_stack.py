@@ -8,6 +8,7 @@ request handling does not share the GIL and the event loop of the app being meas
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import multiprocessing
@@ -20,7 +21,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing.connection import Connection
@@ -34,8 +35,16 @@ from celery import Celery
 from m24.app import create_app
 from m24.auth.personas import Persona, Role
 from m24.config import Settings
+from m24.integrations.notify.simulator import SimulatorServer as NotifyServer
+from m24.integrations.nts.client import BusinessState
+from m24.integrations.nts.simulator import SimulatedBusiness
+from m24.integrations.nts.simulator import SimulatorServer as NtsServer
 from m24.kit import jobs
 from m24.kit.db import Database, make_sync_engine
+from m24.portal.companies.models import Company
+from m24.portal.funding import repository, service
+from m24.portal.funding.models import FundingApplication, FundingProgram
+from m24.portal.people.models import CompanyMembership, CompanyRole, MembershipStatus, Person
 from m24.workflows import publisher
 from m24.workflows.celery_app import make_celery
 from m24.workflows.queues import QUEUES
@@ -46,11 +55,6 @@ NOTIFY_KEY = "bench-notify-key"
 
 def _serve_simulators(numbers: list[str], conn: Connection) -> None:
     """Child process: both simulators until told to stop; answers with the gateway's template counts."""
-    from m24.integrations.notify.simulator import SimulatorServer as NotifyServer
-    from m24.integrations.nts.client import BusinessState
-    from m24.integrations.nts.simulator import SimulatedBusiness
-    from m24.integrations.nts.simulator import SimulatorServer as NtsServer
-
     registry = {n: SimulatedBusiness(BusinessState.ACTIVE, date(2012, 3, 5), "대표자") for n in numbers}
     with NtsServer(service_key=NTS_KEY, registry=registry) as nts, NotifyServer(api_key=NOTIFY_KEY) as notify:
         conn.send((nts.url, notify.url))
@@ -216,7 +220,7 @@ class WorkflowStack:
         app = self.celery()
         with app.connection_for_write() as conn:
             for name in QUEUES:
-                channel = conn.channel()
+                channel: Any = conn.channel()
                 try:
                     depths[name] = channel.queue_declare(queue=name, passive=True).message_count
                 except Exception:  # a queue nobody declared yet holds nothing
@@ -229,7 +233,7 @@ class WorkflowStack:
     # -- the app -----------------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def api(self, *, publish: bool = True) -> Any:
+    async def api(self, *, publish: bool = True) -> AsyncIterator[Api]:
         """The app over the stack's database, publishing jobs to the stack's broker (or dropping them)."""
         previous = jobs.get_publisher()
         if publish:
@@ -297,17 +301,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-@contextlib.contextmanager
-def timer() -> Iterator[list[float]]:
-    """``with timer() as t: …`` then ``t[0]`` is the elapsed seconds."""
-    box: list[float] = []
-    started = time.perf_counter()
-    try:
-        yield box
-    finally:
-        box.append(time.perf_counter() - started)
-
-
 @dataclass(frozen=True)
 class Applicant:
     company_id: uuid.UUID
@@ -315,18 +308,13 @@ class Applicant:
     name: str
 
 
-async def eligible_applicants(db: Database, wanted: int) -> tuple[Any, list[Applicant]]:
+async def eligible_applicants(db: Database, wanted: int) -> tuple[FundingProgram, list[Applicant]]:
     """The open call most seeded companies may apply to, and ``wanted`` of them (by business number).
 
     Each is a demand company with an active representative, no application to that call yet, and an
     eligible verdict from the call's published rule set with the NTS saying "active".
     """
-    from m24.portal.companies.models import Company
-    from m24.portal.funding import repository, service
-    from m24.portal.funding.models import FundingApplication, FundingProgram
-    from m24.portal.people.models import CompanyMembership, CompanyRole, MembershipStatus, Person
-
-    best: tuple[Any, list[Applicant]] | None = None
+    best: tuple[FundingProgram, list[Applicant]] | None = None
     async with db.read() as session:
         reps = (
             await session.execute(
@@ -379,14 +367,10 @@ mutation($id: ID!, $key: String!) { submitFundingApplication(id: $id, idempotenc
 """
 
 
-async def create_drafts(api: Api, program: Any, applicants: list[Applicant], concurrency: int) -> list[str]:
+async def create_drafts(api: Api, program: FundingProgram, applicants: list[Applicant], concurrency: int) -> list[str]:
     """One draft per applicant through GraphQL, as its representative (this also links each person's
     login, so the measured requests later do not pay for first logins)."""
-    import asyncio
-
-    from m24.portal.funding.service import form_schema_of
-
-    form = form_for(form_schema_of(program))
+    form = form_for(service.form_schema_of(program))
     amount = min(20_000_000, program.max_award_krw)
     gate = asyncio.Semaphore(concurrency)
 
@@ -414,8 +398,6 @@ async def wait_quiet(
     stack: WorkflowStack, *, timeout: float, settle: int = 3, queues: tuple[str, ...] = QUEUES
 ) -> None:
     """Until the queues have been empty for ``settle`` polls in a row (0.3 s apart)."""
-    import asyncio
-
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < settle:

@@ -104,8 +104,10 @@ def serve(
         # The embedded worker also runs the beat schedule (SLA sweep, outbox sweep): one machine, one
         # worker, nothing else to start.
         beat = ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
+        # The worker reaches the embedded stand-ins (NTS, notification gateway) at the served address.
         child = subprocess.Popen(  # noqa: S603
             [*_worker_argv(",".join(QUEUES), 1, "INFO"), *beat],
+            env={**os.environ, "M24_PUBLIC_URL": settings.public_url},
             preexec_fn=_die_with_parent,  # only sets a kernel flag; no locks involved
         )
         log.info("embedded Celery worker started (pid %s)", child.pid)

@@ -7,6 +7,11 @@ class IntegrationError(Exception):
     def __init__(self, system: str, message: str) -> None:
         super().__init__(f"{system}: {message}")
         self.system = system
+        self.detail = message
+
+    def __reduce__(self) -> tuple[type[IntegrationError], tuple[str, str]]:
+        # Picklable with its two arguments, so Celery can carry it across processes as itself.
+        return (type(self), (self.system, self.detail))
 
 
 class TransientIntegrationError(IntegrationError):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from m24.config import get_settings
 from m24.integrations.errors import PermanentIntegrationError, TransientIntegrationError
-from m24.integrations.notify import Channel, NotifyClient, OutgoingMessage, RateLimited
+from m24.integrations.notify import Channel, NotifyClient, OutgoingMessage
 from m24.kit.db import utcnow
 from m24.kit.jobs import enqueue_job
 from m24.portal.notifications.models import DeliveryStatus, Notification
@@ -82,20 +83,16 @@ def _client() -> NotifyClient:
 
 
 @celery_app.task(name=DELIVER_JOB, bind=True, acks_late=True, max_retries=MAX_ATTEMPTS)
-def deliver(self: object, notification_id: str) -> str:
+def deliver(self: Any, notification_id: str) -> str:
     async def body() -> str:
         async with _client() as client:
             return await deliver_one(uuid.UUID(notification_id), client)
 
-    try:
-        outcome = runtime.run(body())
-    except RateLimited as exc:  # raised only if the client is changed to surface it; kept for clarity
-        outcome = "retry"
-        log.info("rate limited: %s", exc)
+    outcome = runtime.run(body())
     log.info("notification %s: %s", notification_id, outcome)
     if outcome == "retry":
-        task = deliver
-        raise task.retry(countdown=10)
+        # Transient gateway trouble (5xx, 429, timeouts): back off; the outbox sweep is the safety net.
+        raise self.retry(countdown=min(300, 5 * 2**self.request.retries))
     return outcome
 
 
