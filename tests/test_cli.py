@@ -88,6 +88,7 @@ def test_embedded_default_end_to_end(tmp_path: Path) -> None:
             timeout=10,
         ).json()
         assert me["data"]["me"]["email"] == "sme@demo.m24.kr", me
+        _apply_and_wait_for_routing(base, env, token)
         # The embedded worker is a real Celery worker process, child of `m24 serve`.
         children = subprocess.run(
             ["ps", "-o", "args=", "--ppid", str(server.pid)], capture_output=True, text=True, check=False
@@ -101,8 +102,76 @@ def test_embedded_default_end_to_end(tmp_path: Path) -> None:
             os.killpg(server.pid, signal.SIGKILL)
 
 
-def test_workflows_stuck_lists_failures_and_exits_nonzero(seeded_fresh_url: str, tmp_path: Path) -> None:
+def _apply_and_wait_for_routing(base: str, env: dict[str, str], token: str) -> None:
+    """Submit an application through the served API; the embedded worker (reaching the built-in NTS
+    simulator at the served address) checks it and routes it to the 테크노파크 of 경기."""
 
+    def gql(query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
+        response = httpx.post(
+            base + "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=20,
+        )
+        body: dict[str, object] = response.json()
+        return body
+
+    company = gql("{ me { companies { id } } }")["data"]["me"]["companies"][0]["id"]  # type: ignore[index]
+    calls = gql("{ fundingPrograms(status: OPEN, first: 50) { edges { node { id kind formSchema } } } }")
+    chosen = None
+    for edge in calls["data"]["fundingPrograms"]["edges"]:  # type: ignore[index]
+        verdict = gql(
+            "query($p: ID!, $c: ID!) { checkEligibility(programId: $p, companyId: $c) { eligible } }",
+            {"p": edge["node"]["id"], "c": company},
+        )
+        if verdict["data"]["checkEligibility"]["eligible"]:  # type: ignore[index]
+            created = gql(
+                "mutation($i: CreateFundingApplicationInput!) { createFundingApplication(input: $i) {"
+                " application { id } errors { code } } }",
+                {
+                    "i": {
+                        "programId": edge["node"]["id"],
+                        "companyId": company,
+                        "requestedAmountKrw": 1000000,
+                        "formData": {k: v for k, v in FORM.items() if k in edge["node"]["formSchema"]["properties"]},
+                    }
+                },
+            )["data"]["createFundingApplication"]  # type: ignore[index]
+            if not created["errors"]:
+                chosen = created["application"]["id"]
+                break
+    assert chosen is not None, "the demo SME can apply to an open call"
+    submitted = gql(
+        'mutation($id: ID!) { submitFundingApplication(id: $id, idempotencyKey: "cli-e2e-0001") { receiptNumber } }',
+        {"id": chosen},
+    )
+    assert submitted["data"]["submitFundingApplication"]["receiptNumber"]  # type: ignore[index]
+    deadline = time.monotonic() + 60
+    status = None
+    while time.monotonic() < deadline:
+        view = gql(
+            "query($id: ID!) { fundingApplication(id: $id) { status route { agency { code } } } }", {"id": chosen}
+        )
+        application = view["data"]["fundingApplication"]  # type: ignore[index]
+        status = application["status"]
+        if status in ("under_review", "rejected"):
+            break
+        time.sleep(0.5)
+    assert status == "under_review", status
+    assert application["route"][0]["agency"]["code"] == "TP-GYEONGGI"
+
+
+FORM = {
+    "project_title": "AI 비전검사",
+    "project_months": 6,
+    "total_project_cost_krw": 50_000_000,
+    "contact_phone": "031-355-1234",
+    "subscription_plan": "MES",
+    "robot_units": 1,
+}
+
+
+def test_workflows_stuck_lists_failures_and_exits_nonzero(seeded_fresh_url: str, tmp_path: Path) -> None:
     env = {**_env(tmp_path), "M24_DATABASE_URL": seeded_fresh_url}
     engine = make_sync_engine(seeded_fresh_url)
     try:
