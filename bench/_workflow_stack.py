@@ -13,7 +13,6 @@ import contextlib
 import math
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -105,14 +104,11 @@ class Worker:
     log: Path
     name: str
 
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def count(self, pattern: re.Pattern[str], start: int = 0) -> int:
-        """Lines matching ``pattern`` in the log from byte ``start`` on."""
+    def text(self, start: int = 0) -> str:
+        """The log from byte ``start`` on."""
         with self.log.open("rb") as fh:
             fh.seek(start)
-            return len(pattern.findall(fh.read().decode(errors="replace")))
+            return fh.read().decode(errors="replace")
 
     def size(self) -> int:
         return self.log.stat().st_size

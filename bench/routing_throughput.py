@@ -10,28 +10,34 @@ with job publishing switched off so no eligibility job runs; their status is the
 ``eligibility_checked`` event itself is not written; routing does not read it).
 
 One real `celery worker` (prefork, ``--worker-concurrency`` processes) consumes the ``default`` queue only,
-the same worker for both phases:
+the same worker for both kinds of phase. After a warm-up, the N applications are split into ``--rounds``
+batches, and each round runs:
 
-1. routing: N ``m24.funding.route`` jobs are published (``send_task`` on ``default``) and timed until the
-   worker has logged ``route <id>: routed`` for all N. "Done" is *routed* (status past
-   ``eligibility_check``: route steps, the ``routed`` event, the applicant's notification and the
-   follow-up jobs written in one transaction, then the follow-ups published). The follow-up
-   ``assign_reviewers`` jobs go to the agencies' ``regional.*`` queues, which this worker does not consume,
-   and the notification deliveries queue behind the remaining route jobs on ``default``: neither is in the
-   routing figure. Before phase 2 the worker delivers those notifications and the queues are left empty.
-2. no-op baseline: N ``m24.funding.route`` jobs for the same, now routed, applications. The task takes the
-   same path through Celery, RabbitMQ (late ack), the worker's event loop, the connection pool and a write
-   transaction, locks the application row and returns ``"skipped"`` on the status check: the task
-   machinery minus the routing work. A truly empty task cannot be used without registering a task the
-   worker does not have, and a cheaper existing task would measure a different path. Completion is timed
-   the same way, by counting ``route <id>: skipped`` lines in the worker's log (tasks ignore results,
-   so the log is the completion signal; routing completion is also checked in the database).
+1. routing: one ``m24.funding.route`` job per application of the batch is published (``send_task`` on
+   ``default``) and timed until the worker has logged ``route <id>: routed`` for all of them. "Done" is
+   *routed* (status past ``eligibility_check``: route steps, the ``routed`` event, the applicant's
+   notification and the follow-up jobs written in one transaction, then the follow-ups published). The
+   follow-up ``assign_reviewers`` jobs go to the agencies' ``regional.*`` queues, which this worker does not
+   consume, and the notification deliveries queue behind the remaining route jobs on ``default``: neither
+   is in the routing figure. The worker then delivers those notifications before the next phase starts.
+2. no-op: one ``m24.funding.route`` job per application of the same, now routed, batch. The task takes
+   the same path through Celery, RabbitMQ (late ack), the worker's event loop, the connection pool and a
+   write transaction, locks the application row and returns ``"skipped"`` on the status check: the task
+   machinery minus the routing work. A truly empty task would have to be registered in the worker (it
+   has only the application's tasks), and a cheaper existing task would measure a different path.
+
+Tasks ignore their results, so completion is read from the worker's log: a phase lasts from the first
+publish to the timestamp of the last ``route <id>: <outcome>`` line (routing completion is also checked
+in the database). Interleaving the phases in rounds makes drift on a shared machine hit both alike.
 
 ratio = routing rate / no-op rate (= no-op time / routing time); 1.0 would mean routing costs nothing
-beyond the task machinery. Afterwards the worker is replaced by one on every queue, which assigns the
-reviewers and delivers their notifications (timed, for information: ``assign_drain_s``, which includes
-the worker's start), and zero loss is checked: every application routed once, reviewers assigned once,
-no recorded failure, no notification left unsent. Results are appended to bench/results/routing_throughput.jsonl.
+beyond the task machinery. The medians of the run times the worker itself logs per task are reported
+too (``task_median_ms``: without broker and prefork hand-over time).
+
+Afterwards the worker is replaced by one on every queue, which assigns the reviewers and delivers their
+notifications (timed, for information: ``assign_drain_s``, which includes the worker's start), and zero
+loss is checked: every application routed once, reviewers assigned once, no recorded failure, no
+notification left unsent. Results are appended to bench/results/routing_throughput.jsonl.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,10 +78,12 @@ from m24.portal.seed import seed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "routing_throughput.jsonl"
 UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-ROUTED = re.compile(rf"route {UUID_RE}: routed")
-SKIPPED = re.compile(rf"route {UUID_RE}: skipped")
-MISSING = re.compile(rf"route {UUID_RE}: missing")
 FAILED = re.compile(rf"route {UUID_RE}: failed|Task {re.escape(ROUTE_JOB)}\[[^\]]+\] (?:raised|retry)")
+
+
+def outcome_lines(outcome: str) -> re.Pattern[str]:
+    """The worker's ``route <id>: <outcome>`` log lines; group 1 is the line's timestamp."""
+    return re.compile(rf"^\[([0-9-]+ [0-9:]+,[0-9]+): INFO/[^\]]+\] route {UUID_RE}: {outcome}$", re.M)
 
 
 async def prepare(api: Api, count: int) -> list[uuid.UUID]:
@@ -111,33 +120,43 @@ def publish(stack: WorkflowStack, ids: list[uuid.UUID]) -> None:
             app.send_task(ROUTE_JOB, kwargs={"application_id": str(application_id)}, queue="default", producer=producer)
 
 
-def task_ms(worker: Worker, offset: int, outcome: str) -> float:
-    """Median run time (ms) of the route tasks with this outcome logged from byte ``offset`` on, as the
-    worker measured it (from the pool process taking the task to its return; no broker time)."""
+def task_seconds(worker: Worker, offset: int, outcome: str) -> list[float]:
+    """Run times of the route tasks with this outcome logged from byte ``offset`` on, as the worker
+    measured them (from the pool process taking the task to its return; no broker time)."""
     pattern = re.compile(rf"Task {re.escape(ROUTE_JOB)}\[[^\]]+\] succeeded in ([0-9.e-]+)s: '{outcome}'")
-    with worker.log.open("rb") as fh:
-        fh.seek(offset)
-        runs = [float(m) for m in pattern.findall(fh.read().decode(errors="replace"))]
-    return round(statistics.median(runs) * 1000, 1) if runs else float("nan")
+    return [float(m) for m in pattern.findall(worker.text(offset))]
+
+
+@dataclass
+class Phase:
+    seconds: float  # from the first publish to the last completion the worker logged
+    publish_s: float
+    log_offset: int
 
 
 async def timed_phase(
-    stack: WorkflowStack, worker: Worker, ids: list[uuid.UUID], done: re.Pattern[str], timeout: float
-) -> tuple[float, float, int]:
-    """Publish a route job per id; seconds until the worker logged ``done`` for all, the publishing
-    time, and the log offset the phase started at."""
+    stack: WorkflowStack, worker: Worker, ids: list[uuid.UUID], outcome: str, timeout: float
+) -> Phase:
+    """Publish a route job per id and wait until the worker logged ``outcome`` for all of them.
+
+    The end is the timestamp of the last such log line (millisecond resolution, same clock), so the
+    polling interval does not enter the figure.
+    """
+    done = outcome_lines(outcome)
     offset = worker.size()
+    wall_start = time.time()
     started = time.perf_counter()
     await asyncio.to_thread(publish, stack, ids)
     published = time.perf_counter() - started
     deadline = time.monotonic() + timeout
-    while worker.count(done, offset) < len(ids):
-        if worker.count(FAILED, offset):
+    while len(stamps := done.findall(worker.text(offset))) < len(ids):
+        if FAILED.search(worker.text(offset)):
             raise RuntimeError(f"a route task failed\n{stack.worker_logs()}")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out: {worker.count(done, offset)}/{len(ids)}\n{stack.worker_logs()}")
-        await asyncio.sleep(0.02)
-    return time.perf_counter() - started, published, offset
+            raise RuntimeError(f"timed out: {len(stamps)}/{len(ids)}\n{stack.worker_logs()}")
+        await asyncio.sleep(0.05)
+    last = max(datetime.strptime(t, "%Y-%m-%d %H:%M:%S,%f").timestamp() for t in stamps)
+    return Phase(last - wall_start, published, offset)
 
 
 async def count_status(api: Api, ids: list[uuid.UUID], status: ApplicationStatus) -> int:
@@ -224,19 +243,28 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
 
             # Warm-up (not measured): each pool process opens its event loop, engine, connections and
             # its producer connection; "missing" routes first, then real ones.
-            await timed_phase(stack, worker, [uuid.uuid4() for _ in range(warm)], MISSING, 60)
-            await timed_phase(stack, worker, ids[:warm], ROUTED, 60)
+            await timed_phase(stack, worker, [uuid.uuid4() for _ in range(warm)], "missing", 60)
+            await timed_phase(stack, worker, ids[:warm], "routed", 60)
             await settle()
 
+            # Rounds of (route a batch, let its follow-ups finish, no-op the same batch): drift on a
+            # shared machine affects both alike.
             measured = ids[warm:]
-            route_s, route_publish_s, route_log = await timed_phase(stack, worker, measured, ROUTED, args.timeout)
-            routed = await count_status(api, measured, ApplicationStatus.ROUTED)
-            if routed != len(measured):
-                raise RuntimeError(f"the log says {len(measured)} routed, the database {routed}")
-            await settle()
-            noop_s, noop_publish_s, noop_log = await timed_phase(stack, worker, measured, SKIPPED, args.timeout)
-            task_route_ms = task_ms(worker, route_log, "routed")
-            task_noop_ms = task_ms(worker, noop_log, "skipped")
+            size = -(-len(measured) // args.rounds)
+            routes: list[Phase] = []
+            noops: list[Phase] = []
+            task_runs: dict[str, list[float]] = {"routed": [], "skipped": []}
+            for start in range(0, len(measured), size):
+                batch = measured[start : start + size]
+                routes.append(await timed_phase(stack, worker, batch, "routed", args.timeout))
+                task_runs["routed"] += task_seconds(worker, routes[-1].log_offset, "routed")
+                routed = await count_status(api, batch, ApplicationStatus.ROUTED)
+                if routed != len(batch):
+                    raise RuntimeError(f"the log says {len(batch)} routed, the database {routed}")
+                await settle()
+                noops.append(await timed_phase(stack, worker, batch, "skipped", args.timeout))
+                task_runs["skipped"] += task_seconds(worker, noops[-1].log_offset, "skipped")
+                await settle()
 
             # Let a worker on every queue assign the reviewers and deliver the rest; then check.
             await asyncio.to_thread(stack.stop_worker, worker)
@@ -257,6 +285,8 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
             stack.keep_logs(Path(args.keep_logs))
 
     n = len(measured)
+    route_s = sum(p.seconds for p in routes)
+    noop_s = sum(p.seconds for p in noops)
     checks["gateway_routed_off"] = abs(gateway.get("application.routed", 0) - len(ids))
     lost = {k: v for k, v in checks.items() if v}
     return {
@@ -267,14 +297,22 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         "noop": "m24.funding.route on an already routed application (lock + status check -> skipped)",
         "scale": args.scale,
         "applications": n,
+        "rounds": len(routes),
         "worker_concurrency": args.worker_concurrency,
         "route_s": round(route_s, 2),
         "routes_per_s": round(n / route_s, 1),
         "noop_s": round(noop_s, 2),
         "noops_per_s": round(n / noop_s, 1),
         "ratio_routing_over_noop": round(noop_s / route_s, 2),
-        "publish_s": {"route": round(route_publish_s, 2), "noop": round(noop_publish_s, 2)},
-        "task_median_ms": {"route": task_route_ms, "noop": task_noop_ms},
+        "ratio_per_round": [round(b.seconds / a.seconds, 2) for a, b in zip(routes, noops, strict=True)],
+        "publish_s": {
+            "route": round(sum(p.publish_s for p in routes), 2),
+            "noop": round(sum(p.publish_s for p in noops), 2),
+        },
+        "task_median_ms": {
+            "route": round(statistics.median(task_runs["routed"]) * 1000, 1),
+            "noop": round(statistics.median(task_runs["skipped"]) * 1000, 1),
+        },
         "assign_drain_s": round(assign_s, 2),
         "gateway_messages": gateway,
         "checks": checks,
@@ -282,7 +320,8 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         "lost": lost,
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "command": "python -m bench.routing_throughput --url <postgresql-url> --broker <amqp-url> "
-        f"--scale {args.scale} --applications {args.applications} --worker-concurrency {args.worker_concurrency}",
+        f"--scale {args.scale} --applications {args.applications} --rounds {args.rounds} "
+        f"--worker-concurrency {args.worker_concurrency}",
     }
 
 
@@ -292,6 +331,7 @@ def main() -> None:
     parser.add_argument("--broker", default=os.environ.get("M24_TEST_BROKER_URL"), help="RabbitMQ URL")
     parser.add_argument("--scale", type=int, default=1000, help="seeded companies")
     parser.add_argument("--applications", type=int, default=300, help="route jobs (and no-op jobs)")
+    parser.add_argument("--rounds", type=int, default=3, help="route/no-op rounds the applications are split into")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="worker processes")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for each phase")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the worker logs to DIR")

@@ -11,20 +11,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.auth.principal import Principal
 from m24.kit.db import utcnow
-from m24.kit.errors import AppError, Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
+from m24.kit.errors import AppError, Conflict, ErrorCode, NotFound, ValidationFailed
 from m24.kit.jobs import enqueue_job
+from m24.portal.agencies.models import Agency
 from m24.portal.audit.service import RequestMeta, record
 from m24.portal.companies.models import Company
 from m24.portal.funding import eligibility, forms, ledger, repository
 from m24.portal.funding.applications import readable_condition
+from m24.portal.funding.documents import InspectedDocument
 from m24.portal.funding.models import (
     ApplicationDocument,
     ApplicationEvent,
@@ -35,6 +38,7 @@ from m24.portal.funding.models import (
     FundingProgram,
     Milestone,
     OutcomeKpi,
+    ProgramAgency,
     ProgramAgencyRole,
     ReviewAssignment,
     RouteStep,
@@ -51,7 +55,7 @@ ROUTE_JOB = "m24.funding.route"
 ASSIGN_REVIEWERS_JOB = "m24.funding.assign_reviewers"
 
 S = ApplicationStatus
-KST = __import__("zoneinfo").ZoneInfo("Asia/Seoul")
+KST = ZoneInfo("Asia/Seoul")
 
 #: Outcome KPIs the 3.0 policy tracks; ``lower_is_better`` drives the improvement sign.
 KPI_METRICS: dict[str, tuple[str, str, bool]] = {
@@ -314,9 +318,6 @@ async def _supplier(session: AsyncSession, supplier_id: uuid.UUID | None, compan
 
 async def sponsor_company_of(session: AsyncSession, program: FundingProgram) -> uuid.UUID | None:
     """A 상생형 call's sponsoring firm: the company behind its co-approving private agency."""
-    from m24.portal.agencies.models import Agency
-    from m24.portal.funding.models import ProgramAgency
-
     stmt = (
         sa.select(Agency.company_id)
         .join(ProgramAgency, ProgramAgency.agency_id == Agency.id)
@@ -1136,7 +1137,7 @@ async def attach_document(
     application_id: uuid.UUID,
     *,
     purpose: str,
-    inspected: Any,
+    inspected: InspectedDocument,
     storage_key: str,
 ) -> ApplicationDocument:
     """Record a file already checked (``documents.inspect_document``) and stored under ``storage_key``."""
@@ -1173,12 +1174,3 @@ async def attach_document(
         payload={"document_id": str(document.id), "sha256": inspected.sha256, "purpose": purpose},
     )
     return document
-
-
-def ensure(condition: bool, what: str) -> None:
-    if not condition:
-        raise Forbidden(f"{what} 권한이 없습니다.")
-
-
-def as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
