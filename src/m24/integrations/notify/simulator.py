@@ -64,15 +64,12 @@ import copy
 import hmac
 import json
 import os
-import socket
 import threading
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 
 import uvicorn
 from starlette.applications import Starlette
@@ -80,6 +77,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from m24.integrations.local_server import LocalServer
 from m24.integrations.notify.client import (
     HEALTH_PATH,
     IDEMPOTENCY_HEADER,
@@ -274,21 +272,18 @@ def create_app(api_key: str) -> Starlette:
     return app
 
 
-class SimulatorServer:
+class SimulatorServer(LocalServer):
     """Runs the simulator with uvicorn on 127.0.0.1 (a free port unless given) in a background thread.
 
     ``with SimulatorServer(api_key="key") as sim: NotifyClient(sim.url, "key")``. The knobs act on the
     running app.
     """
 
+    name = "notification-gateway simulator"
+
     def __init__(self, api_key: str = DEV_API_KEY, *, port: int = 0) -> None:
-        self.app = create_app(api_key)
+        super().__init__(create_app(api_key), port=port)
         self._state: SimulatorState = self.app.state.notify
-        self._port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-        self.url = ""
 
     # knobs
     def fail_next(self, n: int, status: int = 500) -> None:
@@ -333,45 +328,6 @@ class SimulatorServer:
             self._state.messages.clear()
             self._state.by_key.clear()
             self._state.calls.clear()
-
-    # lifecycle
-    def start(self) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self._port))
-        self._socket = sock
-        config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="notify-simulator", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the notification-gateway simulator did not start")
-            time.sleep(0.01)
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,14 +31,11 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 
 import uvicorn
 from starlette.applications import Starlette
@@ -46,6 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from m24.integrations.local_server import LocalServer
 from m24.integrations.nts.client import (
     MAX_NUMBERS_PER_CALL,
     STATUS_PATH,
@@ -284,11 +282,13 @@ def create_app(
     return app
 
 
-class SimulatorServer:
+class SimulatorServer(LocalServer):
     """Runs the simulator with uvicorn on 127.0.0.1 (a free port unless given) in a background thread.
 
     ``with SimulatorServer("key") as sim: NtsClient(sim.url, "key")``. The knobs act on the running app.
     """
+
+    name = "NTS simulator"
 
     def __init__(
         self,
@@ -298,13 +298,8 @@ class SimulatorServer:
         port: int = 0,
         fail_next: int = 0,
     ) -> None:
-        self.app = create_app(service_key, registry, fail_next=fail_next)
+        super().__init__(create_app(service_key, registry, fail_next=fail_next), port=port)
         self._state: SimulatorState = self.app.state.nts
-        self._port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-        self.url = ""
 
     # knobs
     def fail_next(self, n: int) -> None:
@@ -335,45 +330,6 @@ class SimulatorServer:
             self._state.fail_remaining = self._state.delay_remaining = 0
             self._state.delay_seconds = 0.0
             self._state.calls.clear()
-
-    # lifecycle
-    def start(self) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self._port))
-        self._socket = sock
-        config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="nts-simulator", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the NTS simulator did not start")
-            time.sleep(0.01)
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
