@@ -121,6 +121,7 @@ class WorkflowStack:
     data_dir: Path
     simulators: Simulators
     workers: list[Worker] = field(default_factory=list)
+    _celery: Celery | None = field(default=None, init=False)
 
     @classmethod
     def start(cls, database_url: str, broker_url: str, data_dir: Path) -> WorkflowStack:
@@ -163,7 +164,10 @@ class WorkflowStack:
         return Settings(**values)
 
     def celery(self) -> Celery:
-        return make_celery(self.settings())
+        """The stack's Celery app for publishing (one, so its broker connection is reused)."""
+        if self._celery is None:
+            self._celery = make_celery(self.settings())
+        return self._celery
 
     # -- workers -----------------------------------------------------------------------------------
 
@@ -200,6 +204,8 @@ class WorkflowStack:
         """Stop the workers, then the simulators; returns the gateway's per-template message counts."""
         for worker in self.workers:
             self.stop_worker(worker)
+        if self._celery is not None:
+            self._celery.close()
         return self.simulators.stop()
 
     def keep_logs(self, directory: Path) -> None:

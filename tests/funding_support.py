@@ -22,9 +22,10 @@ from m24.portal.funding.models import (
     FundingApplication,
     FundingProgram,
     ReviewAssignment,
+    ReviewerConflict,
 )
 from m24.portal.people.identity import principal_for_person_id
-from m24.portal.people.models import Person
+from m24.portal.people.models import AgencyMembership, AgencyRole, Person
 
 META = RequestMeta(request_id="test")
 FORM = {
@@ -176,3 +177,21 @@ async def review_all(db: Database, application_id: uuid.UUID) -> None:
 async def approve(db: Database, w: World, application_id: uuid.UUID) -> None:
     async with db.write() as session:
         await service.decide_application(session, w.approver, META, application_id, approve=True)
+
+
+async def only_the_persona_reviews(db: Database, company_id: uuid.UUID) -> None:
+    """Declare conflicts for every other 경기테크노파크 reviewer, so the persona gets the assignment."""
+    persona = (await principal(db, "regional-reviewer@demo.m24.kr")).person_id
+    async with db.write() as session:
+        tp = await session.scalar(sa.select(Agency.id).where(Agency.code == "TP-GYEONGGI"))
+        others = (
+            await session.scalars(
+                sa.select(AgencyMembership.person_id).where(
+                    AgencyMembership.agency_id == tp,
+                    AgencyMembership.role == AgencyRole.REVIEWER,
+                    AgencyMembership.person_id != persona,
+                )
+            )
+        ).all()
+        for person_id in set(others):
+            session.add(ReviewerConflict(person_id=person_id, company_id=company_id, reason="시험용 이해충돌"))

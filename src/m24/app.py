@@ -32,6 +32,7 @@ from m24.integrations.nts import simulator as nts_simulator
 from m24.kit.db import Database
 from m24.observability import Metrics, request_context_middleware
 from m24.readiness import check_all
+from m24.web.applications import router as applications_router
 from m24.web.dev_issuer_routes import build_router as build_dev_issuer_router
 from m24.web.identity import Identity, identity_middleware
 from m24.web.login import router as login_router
@@ -104,6 +105,7 @@ def create_app(
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(web_router)
+    app.include_router(applications_router)
     app.include_router(login_router)
     if not settings.is_production:
         _mount_embedded_stand_ins(app, settings)

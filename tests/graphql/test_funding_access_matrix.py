@@ -24,14 +24,14 @@ from m24.kit.db import Database
 from m24.portal.agencies.models import Agency
 from m24.portal.companies.models import Company
 from m24.portal.funding import service
-from m24.portal.funding.models import FundingApplication, FundingProgram, ReviewerConflict
-from m24.portal.people.models import AgencyMembership, AgencyRole, CompanyMembership, CompanyRole
+from m24.portal.funding.models import FundingApplication, FundingProgram
+from m24.portal.people.models import CompanyMembership, CompanyRole
 from tests.funding_support import (
     META,
     approve,
     form_for,
+    only_the_persona_reviews,
     person_principal,
-    principal,
     review_all,
     submit,
     to_review,
@@ -77,24 +77,6 @@ async def _other_company(db: Database, program: FundingProgram) -> tuple[uuid.UU
     raise AssertionError("no eligible company outside 경기 in the seed")
 
 
-async def _only_the_persona_reviews(db: Database, company_id: uuid.UUID) -> None:
-    """Declare conflicts for every other 경기테크노파크 reviewer, so the persona gets the assignment."""
-    persona = (await principal(db, "regional-reviewer@demo.m24.kr")).person_id
-    async with db.write() as session:
-        tp = await session.scalar(sa.select(Agency.id).where(Agency.code == "TP-GYEONGGI"))
-        others = (
-            await session.scalars(
-                sa.select(AgencyMembership.person_id).where(
-                    AgencyMembership.agency_id == tp,
-                    AgencyMembership.role == AgencyRole.REVIEWER,
-                    AgencyMembership.person_id != persona,
-                )
-            )
-        ).all()
-        for person_id in set(others):
-            session.add(ReviewerConflict(person_id=person_id, company_id=company_id, reason="시험용 이해충돌"))
-
-
 STATES = [
     "draft",
     "screening",
@@ -115,7 +97,7 @@ async def build(api: Api, state: str) -> tuple[str, str, str, str]:
     w = await world(db)
     other_company, other_rep = await _other_company(db, w.program)
     other_principal = await person_principal(db, other_rep)
-    await _only_the_persona_reviews(db, w.company_id)
+    await only_the_persona_reviews(db, w.company_id)
     ids: list[uuid.UUID] = []
     for who, company, supplier in ((w.sme, w.company_id, w.supplier_id), (other_principal, other_company, None)):
         async with db.write() as session:
