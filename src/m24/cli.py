@@ -261,6 +261,43 @@ def workflows_stuck(
     raise typer.Exit(1 if found else 0)
 
 
+@workflows_app.command("retry")
+def workflows_retry(
+    application_ids: Annotated[list[str], typer.Argument(help="Application ids (from `m24 workflows stuck`).")],
+) -> None:
+    """After fixing the cause (a routing rule, a reviewer, an outside system): close the recorded
+    failures of these applications and send the job that moves each on again."""
+    import asyncio
+    import uuid
+
+    from m24.kit.db import Database
+    from m24.portal.funding import pipeline
+    from m24.workflows import publisher
+    from m24.workflows.celery_app import make_celery
+
+    settings = _settings()
+    publisher.install(make_celery(settings))
+    try:
+        ids = [uuid.UUID(value) for value in application_ids]
+    except ValueError:
+        typer.echo("application ids are UUIDs (see `m24 workflows stuck`)", err=True)
+        raise typer.Exit(2) from None
+
+    async def run() -> list[tuple[uuid.UUID, str | None]]:
+        db = Database(settings.effective_database_url)
+        try:
+            done = []
+            for application_id in ids:
+                async with db.write() as session:
+                    done.append((application_id, await pipeline.retry(session, application_id)))
+            return done
+        finally:
+            await db.dispose()
+
+    for application_id, job in asyncio.run(run()):
+        typer.echo(f"{application_id}\t{job or '(다시 보낼 작업 없음)'}")
+
+
 @auth_app.command("dev-token")
 def dev_token(
     persona: Annotated[

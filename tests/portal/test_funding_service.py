@@ -494,6 +494,15 @@ async def test_industry_and_win_win_routing_and_a_call_no_rule_matches(db: Datab
         stuck = await pipeline.stuck(session)
     assert len(failures) == 1 and "라우팅 규칙이 없습니다" in failures[0].error
     assert any(s.application_id == application_id and "작업 실패" in s.reason for s in stuck)
+    # Once the rules are fixed, `m24 workflows retry` closes the failure and sends the job again.
+    async with db.write() as session:
+        await session.execute(sa.text("UPDATE routing_rules SET active = true"))
+    async with db.write() as session:
+        assert await pipeline.retry(session, application_id) == service.ROUTE_JOB
+    async with db.write() as session:
+        assert await pipeline.route(session, application_id) == "routed"
+    async with db.read() as session:
+        assert not [s for s in await pipeline.stuck(session) if s.application_id == application_id]
 
 
 async def test_sla_sweep_escalates_once_and_expires_unanswered_supplements(db: Database) -> None:

@@ -309,14 +309,34 @@ async def sla_sweep(session: AsyncSession, *, now: datetime | None = None) -> Sw
             escalated += 1
     rekicked = 0
     for application_id, status in await stalled(session, now=now):
-        job = {
-            S.SUBMITTED: service.CHECK_ELIGIBILITY_JOB,
-            S.ELIGIBILITY_CHECK: service.ROUTE_JOB,
-            S.ROUTED: service.ASSIGN_REVIEWERS_JOB,
-        }[status]
-        enqueue_job(session, job, application_id=application_id)
+        enqueue_job(session, NEXT_JOB[status], application_id=application_id)
         rekicked += 1
     return SweepResult(escalated, expired, rekicked)
+
+
+#: The job that moves an application on from each system state.
+NEXT_JOB = {
+    S.SUBMITTED: service.CHECK_ELIGIBILITY_JOB,
+    S.ELIGIBILITY_CHECK: service.ROUTE_JOB,
+    S.ROUTED: service.ASSIGN_REVIEWERS_JOB,
+}
+
+
+async def retry(session: AsyncSession, application_id: uuid.UUID) -> str | None:
+    """After the cause of a failure is fixed: close the application's recorded failures and send the
+    job that moves it on again. Returns that job's name (None when it is not waiting on one)."""
+    application = await _lock(session, application_id)
+    if application is None:
+        return None
+    await session.execute(
+        sa.update(WorkflowFailure)
+        .where(WorkflowFailure.application_id == application_id, WorkflowFailure.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+    )
+    job = NEXT_JOB.get(application.status)
+    if job is not None:
+        enqueue_job(session, job, application_id=application_id)
+    return job
 
 
 async def stalled(session: AsyncSession, *, now: datetime) -> list[tuple[uuid.UUID, ApplicationStatus]]:
