@@ -148,7 +148,9 @@ async def test_outbox_delivery_retries_refuses_and_never_duplicates(
             assert len(gateway.messages) == 1
             async with db.write() as session:
                 bad = await notify(session, [sme.person_id], "application.submitted", {"x": 1}, "outbox-2")
-                bad[0].recipient = "not-an-address"
+                await session.execute(
+                    sa.update(Notification).where(Notification.id == bad[0].id).values(recipient="not-an-address")
+                )
             assert await deliver_one(bad[0].id, client) == "failed"
     async with db.read() as session:
         sent = await session.get(Notification, notification_id)

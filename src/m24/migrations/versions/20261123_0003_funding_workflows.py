@@ -423,9 +423,15 @@ def upgrade() -> None:
         sa.Column("settled_krw", sa.BigInteger(), nullable=True),
         sa.Column("recouped_krw", sa.BigInteger(), nullable=True),
         sa.Column("revision", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("event_count", sa.Integer(), server_default="0", nullable=False),
     )
     for column in application_columns:
         op.add_column("funding_applications", column)
+    # Existing applications continue their event numbering where their log stands.
+    op.execute(
+        "UPDATE funding_applications SET event_count = (SELECT COALESCE(MAX(e.sequence), 0)"
+        " FROM funding_application_events e WHERE e.application_id = funding_applications.id)"
+    )
     op.create_index("ix_funding_applications_cohort_id", "funding_applications", ["cohort_id"], unique=False)
     op.create_index("ix_funding_applications_due_at", "funding_applications", ["due_at"], unique=False)
     op.create_index(
@@ -460,6 +466,7 @@ def downgrade() -> None:
     op.drop_index("ix_funding_applications_due_at", table_name="funding_applications")
     op.drop_index("ix_funding_applications_cohort_id", table_name="funding_applications")
     for column in (
+        "event_count",
         "revision",
         "recouped_krw",
         "settled_krw",

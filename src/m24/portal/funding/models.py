@@ -222,6 +222,8 @@ class FundingApplication(IdMixin, TimestampMixin, Base):
     recouped_krw: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
     #: Number of revisions kept since submission.
     revision: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    #: Sequence of the last event appended (under the row lock): the next event's number without a query.
+    event_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     #: Optimistic concurrency: every update bumps it, a stale write fails.
     row_version: Mapped[int] = mapped_column(sa.Integer, default=1)
 

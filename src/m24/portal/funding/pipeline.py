@@ -44,9 +44,25 @@ S = ApplicationStatus
 STALL_AFTER = timedelta(minutes=15)
 
 
-async def _lock(session: AsyncSession, application_id: uuid.UUID) -> FundingApplication | None:
-    stmt = sa.select(FundingApplication).where(FundingApplication.id == application_id).with_for_update()
-    return (await session.scalars(stmt)).first()
+@dataclass(frozen=True)
+class Locked:
+    application: FundingApplication
+    program: FundingProgram
+    company: Company
+
+
+async def _lock(session: AsyncSession, application_id: uuid.UUID) -> Locked | None:
+    """Lock the application row and load its call and company in the same statement. (Hold on to the
+    result: the session's identity map keeps objects only while something references them.)"""
+    stmt = (
+        sa.select(FundingApplication, FundingProgram, Company)
+        .join(FundingProgram, FundingProgram.id == FundingApplication.program_id)
+        .join(Company, Company.id == FundingApplication.company_id)
+        .where(FundingApplication.id == application_id)
+        .with_for_update(of=FundingApplication)
+    )
+    row = (await session.execute(stmt)).first()
+    return Locked(row[0], row[1], row[2]) if row else None
 
 
 async def record_failure(
@@ -57,13 +73,12 @@ async def record_failure(
 
 async def check_eligibility(session: AsyncSession, application_id: uuid.UUID, business_state: str | None) -> str:
     """SUBMITTED → ELIGIBILITY_CHECK (then routing), or → REJECTED with every failed rule's reason."""
-    application = await _lock(session, application_id)
-    if application is None:
+    locked = await _lock(session, application_id)
+    if locked is None:
         return "missing"
+    application, program = locked.application, locked.program
     if application.status is not S.SUBMITTED:
         return "skipped"
-    program = await session.get(FundingProgram, application.program_id)
-    assert program is not None
     verdict = await service.check(session, program, application.company_id, business_state)
     verdicts = [{"rule": v.rule, "passed": v.passed, "message": v.message} for v in verdict.verdicts]
     if verdict.eligible:
@@ -100,14 +115,12 @@ async def check_eligibility(session: AsyncSession, application_id: uuid.UUID, bu
 
 async def route(session: AsyncSession, application_id: uuid.UUID) -> str:
     """ELIGIBILITY_CHECK → ROUTED: create the route from the matching rule, open its first step."""
-    application = await _lock(session, application_id)
-    if application is None:
+    locked = await _lock(session, application_id)
+    if locked is None:
         return "missing"
+    application, program, company = locked.application, locked.program, locked.company
     if application.status is not S.ELIGIBILITY_CHECK:
         return "skipped"
-    program = await session.get(FundingProgram, application.program_id)
-    company = await session.get(Company, application.company_id)
-    assert program is not None and company is not None
     try:
         rule, planned = await plan_route(session, application, program, company)
     except RoutingFailed as failure:
@@ -186,14 +199,13 @@ async def reviewer_loads(session: AsyncSession, candidates: Sequence[uuid.UUID])
 
 async def assign_reviewers(session: AsyncSession, application_id: uuid.UUID) -> str:
     """ROUTED → UNDER_REVIEW: assign the least-loaded reviewers of the step's agency, minus conflicts."""
-    application = await _lock(session, application_id)
-    if application is None:
+    locked = await _lock(session, application_id)
+    if locked is None:
         return "missing"
+    application, program = locked.application, locked.program
     if application.status is not S.ROUTED:
         return "skipped"
     step = await service.active_step(session, application)
-    program = await session.get(FundingProgram, application.program_id)
-    assert program is not None
     if step is None:
         await record_failure(session, service.ASSIGN_REVIEWERS_JOB, application.id, {}, "활성 단계가 없습니다.")
         return "failed"
@@ -268,9 +280,11 @@ async def sla_sweep(session: AsyncSession, *, now: datetime | None = None) -> Sw
     ).all()
     escalated = expired = 0
     for application_id in overdue:
-        application = await _lock(session, application_id)
-        if application is None or application.due_at is None or application.due_at >= now:
+        locked = await _lock(session, application_id)
+        due = locked.application.due_at if locked is not None else None
+        if locked is None or due is None or due >= now:
             continue
+        application = locked.application
         if application.status is S.SUPPLEMENT_REQUESTED:
             application.status = S.REJECTED
             application.decided_at = now
@@ -294,7 +308,7 @@ async def sla_sweep(session: AsyncSession, *, now: datetime | None = None) -> Sw
                 from_status=application.status,
                 to_status=application.status,
                 agency_id=step.agency_id if step else None,
-                payload={"due_at": application.due_at.isoformat()},
+                payload={"due_at": due.isoformat()},
             )
             if step is not None:
                 people = await service.agency_people(session, step.agency_id, AgencyRole.ADMIN)
@@ -304,7 +318,7 @@ async def sla_sweep(session: AsyncSession, *, now: datetime | None = None) -> Sw
                     people,
                     "sla.escalated",
                     {"receipt_number": application.receipt_number or ""},
-                    f"sla:{application.id}:{application.current_step}:{application.due_at.isoformat()}",
+                    f"sla:{application.id}:{application.current_step}:{due.isoformat()}",
                 )
             escalated += 1
     rekicked = 0
@@ -325,9 +339,10 @@ NEXT_JOB = {
 async def retry(session: AsyncSession, application_id: uuid.UUID) -> str | None:
     """After the cause of a failure is fixed: close the application's recorded failures and send the
     job that moves it on again. Returns that job's name (None when it is not waiting on one)."""
-    application = await _lock(session, application_id)
-    if application is None:
+    locked = await _lock(session, application_id)
+    if locked is None:
         return None
+    application = locked.application
     await session.execute(
         sa.update(WorkflowFailure)
         .where(WorkflowFailure.application_id == application_id, WorkflowFailure.resolved_at.is_(None))

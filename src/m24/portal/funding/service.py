@@ -217,15 +217,12 @@ async def append_event(
     agency_id: uuid.UUID | None = None,
     payload: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
-    """Append to the application's event log; the caller holds the application's row lock."""
-    last = (
-        await session.execute(
-            sa.select(sa.func.max(ApplicationEvent.sequence)).where(ApplicationEvent.application_id == application.id)
-        )
-    ).scalar_one()
+    """Append to the application's event log; the caller holds the application's row lock, so the
+    counter on the row numbers the events without gaps or duplicates."""
+    application.event_count = (application.event_count or 0) + 1
     event = ApplicationEvent(
         application_id=application.id,
-        sequence=(last or 0) + 1,
+        sequence=application.event_count,
         kind=kind,
         from_status=from_status.value if from_status else None,
         to_status=to_status.value if to_status else None,
@@ -236,7 +233,6 @@ async def append_event(
         occurred_at=utcnow(),
     )
     session.add(event)
-    await session.flush()
     return event
 
 

@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.kit.jobs import enqueue_job
-from m24.portal.notifications.models import Channel, Notification
+from m24.portal.notifications.models import Channel, DeliveryStatus, Notification
 from m24.portal.people.models import Person
 
 DELIVER_JOB = "m24.notifications.deliver"
@@ -40,32 +41,34 @@ async def notify(
     variables: Mapping[str, str | int],
     dedupe_key: str,
 ) -> list[Notification]:
-    """Queue one e-mail per person (deduplicated by ``dedupe_key`` + person); returns the new rows."""
+    """Queue one e-mail per person (deduplicated by ``dedupe_key`` + person); returns the new rows
+    (transient objects describing what was inserted; the outbox rows themselves are in the table)."""
     ids = sorted(set(person_ids))
     if not ids:
         return []
-    keys = {pid: f"{dedupe_key}:{pid}" for pid in ids}
-    existing = set(
-        await session.scalars(sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys.values())))
-    )
     people = (await session.scalars(sa.select(Person).where(Person.id.in_(ids)))).all()
-    created: list[Notification] = []
-    for person in people:
-        key = keys[person.id]
-        if key in existing:
-            continue
-        row = Notification(
-            dedupe_key=key,
-            person_id=person.id,
-            channel=Channel.EMAIL,
-            recipient=person.email,
-            template=template,
-            subject=SUBJECTS.get(template),
-            variables={"name": person.name, **dict(variables)},
-        )
-        session.add(row)
-        created.append(row)
-    await session.flush()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "dedupe_key": f"{dedupe_key}:{person.id}",
+            "person_id": person.id,
+            "channel": Channel.EMAIL,
+            "recipient": person.email,
+            "template": template,
+            "subject": SUBJECTS.get(template),
+            "variables": {"name": person.name, **dict(variables)},
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+        }
+        for person in people
+    ]
+    if not rows:
+        return []
+    # One statement; a row whose dedupe key exists already (a repeated call) is skipped by the database.
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    inserted = set((await session.scalars(stmt.returning(Notification.id))).all())
+    created = [Notification(**row) for row in rows if row["id"] in inserted]
     for row in created:
         enqueue_job(session, DELIVER_JOB, notification_id=row.id)
     return created

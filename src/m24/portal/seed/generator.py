@@ -1249,6 +1249,7 @@ class _Seeder:
                 "settled_krw": None,
                 "recouped_krw": None,
                 "revision": 1 if submitted_at else 0,
+                "event_count": len(path),
             }
         )
         program.applications += 1
