@@ -49,6 +49,7 @@ from bench._workflow_stack import (
     create_drafts,
     eligible_applicants,
     percentile,
+    revision,
     wait_quiet,
 )
 from bench.seed_scale import drop, fresh_database, record
@@ -203,6 +204,7 @@ async def audit(api: Api, ids: list[uuid.UUID], since: datetime) -> dict[str, An
 
 
 async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> dict[str, Any]:
+    code = revision()
     stack = WorkflowStack.start(database_url, args.broker, data_dir)
     gateway: dict[str, int] = {}
     try:
@@ -263,6 +265,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
     n = len(measured)
     return {
         "bench": "deadline_rush",
+        "revision": code if revision() == code else f"{code} (changed during the run to {revision()})",
         "backend": "postgresql+rabbitmq",
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "program": program.title,

@@ -66,6 +66,7 @@ from bench._workflow_stack import (
     WorkflowStack,
     create_drafts,
     eligible_applicants,
+    revision,
     wait_quiet,
 )
 from bench.seed_scale import drop, fresh_database, record
@@ -221,6 +222,7 @@ async def audit(api: Api, ids: list[uuid.UUID], since: datetime) -> dict[str, in
 
 
 async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> dict[str, Any]:
+    code = revision()
     stack = WorkflowStack.start(database_url, args.broker, data_dir)
     gateway: dict[str, int] = {}
     try:
@@ -291,6 +293,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
     lost = {k: v for k, v in checks.items() if v}
     return {
         "bench": "routing_throughput",
+        "revision": code if revision() == code else f"{code} (changed during the run to {revision()})",
         "backend": "postgresql+rabbitmq",
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "done_means": "routed (route task committed; assign_reviewers not included)",

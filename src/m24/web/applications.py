@@ -21,33 +21,10 @@ from m24.portal.audit.service import RequestMeta
 from m24.portal.funding import applications as scope
 from m24.portal.funding import service
 from m24.portal.funding.models import FundingProgram, RouteStep
-from m24.portal.funding.workflow import allowed_actions, status_label
+from m24.portal.funding.workflow import EVENT_LABELS, allowed_actions, status_label
 from m24.web.templating import TEMPLATES
 
 router = APIRouter()
-
-EVENT_LABELS = {
-    "created": "작성 시작",
-    "submitted": "제출(접수)",
-    "eligibility_checked": "요건 검토 통과",
-    "ineligible": "요건 미충족",
-    "routed": "담당 기관 배정",
-    "review_started": "평가 시작",
-    "reviewed": "평가 제출",
-    "step_started": "다음 심사 단계",
-    "co_approved": "대기업 공동 승인",
-    "supplement_requested": "보완 요청",
-    "supplement_submitted": "보완 제출",
-    "approved": "선정",
-    "rejected": "미선정",
-    "withdrawn": "철회",
-    "appealed": "이의신청",
-    "agreement_proposed": "협약안 발송",
-    "agreement_signed": "협약 체결",
-    "completed": "사업 완료",
-    "settled": "정산",
-    "recouped": "환수",
-}
 
 
 def _principal(request: Request) -> Principal:

@@ -202,7 +202,7 @@ class FundingMutations:
         self, info: Info[Context, None], input: UpdateFundingApplicationInput
     ) -> FundingApplicationPayload:
         async def work(session: AsyncSession) -> FundingApplication:
-            supplier: Any = service._UNSET
+            supplier: Any = service.UNSET
             if input.remove_supplier:
                 supplier = None
             elif input.supplier_id is not None:

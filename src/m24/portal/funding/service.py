@@ -419,7 +419,8 @@ async def create_application(
     return application
 
 
-_UNSET: Any = object()
+#: "Leave the supplier as it is" (None means "no supplier").
+UNSET: Any = object()
 
 
 async def _keep_revision(
@@ -448,7 +449,7 @@ async def update_application(
     expected_version: int | None = None,
     form_data: dict[str, Any] | None = None,
     requested_amount_krw: int | None = None,
-    supplier_company_id: uuid.UUID | None = _UNSET,
+    supplier_company_id: uuid.UUID | None = UNSET,
 ) -> FundingApplication:
     """Edit a draft, or an application under a request for supplement (which keeps a revision)."""
     loaded = await load(session, principal, application_id)
@@ -463,7 +464,7 @@ async def update_application(
     if requested_amount_krw is not None:
         application.requested_amount_krw = _amount(loaded.program, requested_amount_krw)
         changed.append("requestedAmountKrw")
-    if supplier_company_id is not _UNSET:
+    if supplier_company_id is not UNSET:
         application.supplier_company_id = await _supplier(session, supplier_company_id, application.company_id)
         application.supplier_confirmed_at = None
         changed.append("supplierId")

@@ -315,6 +315,44 @@ STATUS_LABELS: dict[ApplicationStatus, tuple[str, str]] = {
 }
 
 
+#: Korean labels of the event kinds in an application's log (the same for every reader).
+EVENT_LABELS: dict[str, str] = {
+    "created": "신청서 작성 시작",
+    "edited": "신청서 수정",
+    "submitted": "신청서 제출(접수)",
+    "eligibility_checked": "요건 검토 통과",
+    "ineligible": "요건 미충족",
+    "routed": "담당 기관 배정",
+    "review_started": "평가 시작",
+    "reviewed": "평가 점수 제출",
+    "step_started": "다음 심사 단계 시작",
+    "co_approved": "대기업 공동 승인",
+    "supplement_requested": "보완 요청",
+    "supplement_submitted": "보완 제출",
+    "supplement_expired": "보완 기한 경과",
+    "approved": "선정",
+    "rejected": "미선정",
+    "withdrawn": "신청 철회",
+    "appealed": "이의신청",
+    "appeal_accepted": "이의신청 인용",
+    "appeal_dismissed": "이의신청 기각",
+    "agreement_proposed": "협약안 발송",
+    "agreement_signed": "협약 체결",
+    "build_started": "구축 시작",
+    "milestone_completed": "단계 목표 완료",
+    "final_inspection_requested": "최종점검 신청",
+    "final_inspection_started": "최종점검 시작",
+    "final_inspection_failed": "최종점검 보완",
+    "completed": "사업 완료",
+    "outcomes_reported": "성과 지표 보고",
+    "settled": "정산 완료",
+    "recouped": "환수",
+    "document_attached": "서류 첨부",
+    "supplier_confirmed": "공급기업 참여 확인",
+    "sla_escalated": "처리 기한 경과 알림",
+}
+
+
 class TransitionNotAllowed(AppError):
     status_code = 409
 
