@@ -205,6 +205,7 @@ async def audit(api: Api, ids: list[uuid.UUID], since: datetime) -> dict[str, An
 
 async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> dict[str, Any]:
     code = revision()
+    load_before = os.getloadavg()[0]
     stack = WorkflowStack.start(database_url, args.broker, data_dir)
     gateway: dict[str, int] = {}
     try:
@@ -287,6 +288,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         "zero_loss": not lost,
         "lost": lost,
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before, after: other work skews
         "command": "python -m bench.deadline_rush --url <postgresql-url> --broker <amqp-url> "
         f"--scale {args.scale} --applications {args.applications} --concurrency {args.concurrency} "
         f"--worker-concurrency {args.worker_concurrency}",

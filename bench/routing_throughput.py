@@ -223,6 +223,7 @@ async def audit(api: Api, ids: list[uuid.UUID], since: datetime) -> dict[str, in
 
 async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> dict[str, Any]:
     code = revision()
+    load_before = os.getloadavg()[0]
     stack = WorkflowStack.start(database_url, args.broker, data_dir)
     gateway: dict[str, int] = {}
     try:
@@ -322,6 +323,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         "zero_loss": not lost,
         "lost": lost,
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before, after: other work skews
         "command": "python -m bench.routing_throughput --url <postgresql-url> --broker <amqp-url> "
         f"--scale {args.scale} --applications {args.applications} --rounds {args.rounds} "
         f"--worker-concurrency {args.worker_concurrency}",

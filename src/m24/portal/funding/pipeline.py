@@ -36,7 +36,7 @@ from m24.portal.funding.models import (
 )
 from m24.portal.funding.routing import RoutingFailed, plan_route, queue_for
 from m24.portal.notifications.service import notify
-from m24.portal.people.models import AgencyRole, CompanyMembership, MembershipStatus
+from m24.portal.people.models import AgencyRole, CompanyMembership, MembershipStatus, Person
 
 S = ApplicationStatus
 
@@ -49,20 +49,25 @@ class Locked:
     application: FundingApplication
     program: FundingProgram
     company: Company
+    applicant: Person
+    operator: Agency
 
 
 async def _lock(session: AsyncSession, application_id: uuid.UUID) -> Locked | None:
-    """Lock the application row and load its call and company in the same statement. (Hold on to the
-    result: the session's identity map keeps objects only while something references them.)"""
+    """Lock the application row and load what every step reads — its call, company, applicant and the
+    call's operating agency — in the same statement. (Hold on to the result: the session's identity
+    map keeps objects only while something references them, and later lookups then cost no query.)"""
     stmt = (
-        sa.select(FundingApplication, FundingProgram, Company)
+        sa.select(FundingApplication, FundingProgram, Company, Person, Agency)
         .join(FundingProgram, FundingProgram.id == FundingApplication.program_id)
         .join(Company, Company.id == FundingApplication.company_id)
+        .join(Person, Person.id == FundingApplication.applicant_person_id)
+        .join(Agency, Agency.id == FundingProgram.operator_agency_id)
         .where(FundingApplication.id == application_id)
         .with_for_update(of=FundingApplication)
     )
     row = (await session.execute(stmt)).first()
-    return Locked(row[0], row[1], row[2]) if row else None
+    return Locked(*row) if row else None
 
 
 async def record_failure(

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from m24.kit.jobs import enqueue_job
 from m24.portal.notifications.models import Channel, DeliveryStatus, Notification
@@ -46,7 +47,12 @@ async def notify(
     ids = sorted(set(person_ids))
     if not ids:
         return []
-    people = (await session.scalars(sa.select(Person).where(Person.id.in_(ids)))).all()
+    # People already in the session (say, an applicant loaded with the application) cost no query.
+    known = {pid: person for pid in ids if (person := session.identity_map.get(identity_key(Person, pid))) is not None}
+    missing = [pid for pid in ids if pid not in known]
+    if missing:
+        known.update({p.id: p for p in await session.scalars(sa.select(Person).where(Person.id.in_(missing)))})
+    people = [known[pid] for pid in ids if pid in known]
     rows = [
         {
             "id": uuid.uuid4(),
