@@ -53,16 +53,13 @@ NOTIFY_KEY = "bench-notify-key"
 
 
 def _serve_simulators(numbers: list[str], conn: Connection) -> None:
-    """Child process: both simulators until told to stop; answers with the gateway's template counts."""
+    """Child process: both simulators until told to stop; then answers with the gateway's message
+    counts per template."""
     registry = {n: SimulatedBusiness(BusinessState.ACTIVE, date(2012, 3, 5), "대표자") for n in numbers}
     with NtsServer(service_key=NTS_KEY, registry=registry) as nts, NotifyServer(api_key=NOTIFY_KEY) as notify:
         conn.send((nts.url, notify.url))
-        while True:
-            command = conn.recv()
-            templates = dict(Counter(m["template"] for m in notify.messages))
-            conn.send(templates)
-            if command == "stop":
-                break
+        conn.recv()
+        conn.send(dict(Counter(m["template"] for m in notify.messages)))
 
 
 class Simulators:
@@ -77,12 +74,6 @@ class Simulators:
             self.process.terminate()
             raise RuntimeError("the simulators did not start")
         self.nts_url, self.notify_url = self._conn.recv()
-
-    def delivered(self) -> dict[str, int]:
-        """Messages the gateway accepted so far, per template."""
-        self._conn.send("count")
-        counts: dict[str, int] = self._conn.recv()
-        return counts
 
     def stop(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -10,12 +10,15 @@ created for each of ``--applications`` companies through GraphQL as its represen
 each representative's login, so no first login is measured). Then, with ``--concurrency`` requests in
 flight over the ASGI transport:
 
-1. baseline: the same number of cheap authenticated queries (``{ me { name } }``), one per representative;
+1. baseline: the same number of cheap authenticated queries (``{ me { name } }``), one per representative,
+   with the workers idle;
 2. the rush: every ``submitFundingApplication`` at once, each as its company's representative with its own
-   idempotency key (the NTS is asked, the receipt is issued, the eligibility job is published);
+   idempotency key (the NTS is asked, the receipt is issued, the eligibility job is published), while the
+   workers already drain the first submissions on the same cores;
 3. the drain: until the workers have moved every application on to ``under_review`` (checked, routed to
    the 테크노파크 of its 시·도, reviewers assigned) or ``rejected``.
 
+``--warmup`` extra applications are submitted one at a time first (not measured, checked like the rest).
 Reports submit latency (p50/p95/max), submissions per second, the submit/baseline latency ratios, and the
 drain time from the first submit. Zero loss is checked, and the run exits non-zero when anything is off:
 every submit answered with a receipt; every application has its receipt, exactly one ``submitted`` event,

@@ -10,7 +10,7 @@ with job publishing switched off so no eligibility job runs; their status is the
 ``eligibility_checked`` event itself is not written; routing does not read it).
 
 One real `celery worker` (prefork, ``--worker-concurrency`` processes) consumes the ``default`` queue only,
-the same worker for both kinds of phase. After a warm-up, the N applications are split into ``--rounds``
+the same worker for every kind of phase. After a warm-up, the N applications are split into ``--rounds``
 batches, and each round runs:
 
 1. routing: one ``m24.funding.route`` job per application of the batch is published (``send_task`` on
@@ -23,15 +23,21 @@ batches, and each round runs:
 2. no-op: one ``m24.funding.route`` job per application of the same, now routed, batch. The task takes
    the same path through Celery, RabbitMQ (late ack), the worker's event loop, the connection pool and a
    write transaction, locks the application row and returns ``"skipped"`` on the status check: the task
-   machinery minus the routing work. A truly empty task would have to be registered in the worker (it
-   has only the application's tasks), and a cheaper existing task would measure a different path.
+   machinery minus the routing work. (A truly empty task would have to be registered in the worker,
+   which has only the application's tasks.)
+3. bare no-op: one ``m24.programs.refresh_counters`` job per application, each for a program id that does
+   not exist: the same Celery, broker, event-loop and write-transaction path with a single
+   ``SELECT … FOR UPDATE`` that finds nothing. Unlike the skip path of phase 2 it does not change when
+   the routing code changes (the route task's locked read is shared by its skip path), so it keeps the
+   ratio honest: ``ratio_routing_over_bare_noop``.
 
 Tasks ignore their results, so completion is read from the worker's log: a phase lasts from the first
 publish to the timestamp of the last ``route <id>: <outcome>`` line (routing completion is also checked
 in the database). Interleaving the phases in rounds makes drift on a shared machine hit both alike.
 
-ratio = routing rate / no-op rate (= no-op time / routing time); 1.0 would mean routing costs nothing
-beyond the task machinery. The medians of the run times the worker itself logs per task are reported
+ratio = routing rate / no-op rate (= no-op time / routing time), against the skip no-op (the headline,
+``ratio_routing_over_noop``) and against the bare no-op; 1.0 would mean routing costs nothing beyond the
+task machinery. The medians of the run times the worker itself logs per task are reported
 too (``task_median_ms``: without broker and prefork hand-over time).
 
 Afterwards the worker is replaced by one on every queue, which assigns the reviewers and delivers their
@@ -73,18 +79,29 @@ from bench.seed_scale import drop, fresh_database, record
 from m24.kit.db import utcnow
 from m24.migrations import runner
 from m24.portal.funding.models import ApplicationEvent, ApplicationStatus, FundingApplication, WorkflowFailure
-from m24.portal.funding.service import ROUTE_JOB
+from m24.portal.funding.service import REFRESH_COUNTERS_JOB, ROUTE_JOB
 from m24.portal.notifications.models import DeliveryStatus, Notification
 from m24.portal.seed import seed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "routing_throughput.jsonl"
 UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-FAILED = re.compile(rf"route {UUID_RE}: failed|Task {re.escape(ROUTE_JOB)}\[[^\]]+\] (?:raised|retry)")
+FAILED = re.compile(r"route [0-9a-f-]{36}: failed|Task m24\.[a-z_.]+\[[^\]]+\] (?:raised|retry)")
 
 
-def outcome_lines(outcome: str) -> re.Pattern[str]:
-    """The worker's ``route <id>: <outcome>`` log lines; group 1 is the line's timestamp."""
-    return re.compile(rf"^\[([0-9-]+ [0-9:]+,[0-9]+): INFO/[^\]]+\] route {UUID_RE}: {outcome}$", re.M)
+@dataclass(frozen=True)
+class Kind:
+    """A kind of phase: the task published per id, and the log line that says one is done."""
+
+    task: str
+    argument: str
+    done: str  # regex of the message part of the worker's log line
+    outcome: str  # the return value Celery logs ("succeeded in …s: <outcome>")
+
+
+ROUTE = Kind(ROUTE_JOB, "application_id", rf"route {UUID_RE}: routed", "'routed'")
+SKIP = Kind(ROUTE_JOB, "application_id", rf"route {UUID_RE}: skipped", "'skipped'")
+MISSING = Kind(ROUTE_JOB, "application_id", rf"route {UUID_RE}: missing", "'missing'")
+BARE = Kind(REFRESH_COUNTERS_JOB, "program_id", rf"program {UUID_RE} application_count=None", "None")
 
 
 async def prepare(api: Api, count: int) -> list[uuid.UUID]:
@@ -114,50 +131,44 @@ async def prepare(api: Api, count: int) -> list[uuid.UUID]:
     return uuids
 
 
-def publish(stack: WorkflowStack, ids: list[uuid.UUID]) -> None:
+def publish(stack: WorkflowStack, kind: Kind, ids: list[uuid.UUID]) -> None:
     app = stack.celery()
     with app.producer_or_acquire() as producer:
-        for application_id in ids:
-            app.send_task(ROUTE_JOB, kwargs={"application_id": str(application_id)}, queue="default", producer=producer)
-
-
-def task_seconds(worker: Worker, offset: int, outcome: str) -> list[float]:
-    """Run times of the route tasks with this outcome logged from byte ``offset`` on, as the worker
-    measured them (from the pool process taking the task to its return; no broker time)."""
-    pattern = re.compile(rf"Task {re.escape(ROUTE_JOB)}\[[^\]]+\] succeeded in ([0-9.e-]+)s: '{outcome}'")
-    return [float(m) for m in pattern.findall(worker.text(offset))]
+        for one in ids:
+            app.send_task(kind.task, kwargs={kind.argument: str(one)}, queue="default", producer=producer)
 
 
 @dataclass
 class Phase:
     seconds: float  # from the first publish to the last completion the worker logged
     publish_s: float
-    log_offset: int
+    task_s: list[float]  # run times the worker logged per task (no broker or hand-over time)
 
 
-async def timed_phase(
-    stack: WorkflowStack, worker: Worker, ids: list[uuid.UUID], outcome: str, timeout: float
-) -> Phase:
-    """Publish a route job per id and wait until the worker logged ``outcome`` for all of them.
+async def timed_phase(stack: WorkflowStack, worker: Worker, kind: Kind, ids: list[uuid.UUID], timeout: float) -> Phase:
+    """Publish one ``kind`` task per id and wait until the worker logged completion for all of them.
 
     The end is the timestamp of the last such log line (millisecond resolution, same clock), so the
     polling interval does not enter the figure.
     """
-    done = outcome_lines(outcome)
+    done = re.compile(rf"^\[([0-9-]+ [0-9:]+,[0-9]+): INFO/[^\]]+\] {kind.done}$", re.M)
     offset = worker.size()
     wall_start = time.time()
     started = time.perf_counter()
-    await asyncio.to_thread(publish, stack, ids)
+    await asyncio.to_thread(publish, stack, kind, ids)
     published = time.perf_counter() - started
     deadline = time.monotonic() + timeout
-    while len(stamps := done.findall(worker.text(offset))) < len(ids):
-        if FAILED.search(worker.text(offset)):
-            raise RuntimeError(f"a route task failed\n{stack.worker_logs()}")
+    while len(stamps := done.findall(log := worker.text(offset))) < len(ids):
+        if FAILED.search(log):
+            raise RuntimeError(f"a task failed\n{stack.worker_logs()}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"timed out: {len(stamps)}/{len(ids)}\n{stack.worker_logs()}")
         await asyncio.sleep(0.05)
     last = max(datetime.strptime(t, "%Y-%m-%d %H:%M:%S,%f").timestamp() for t in stamps)
-    return Phase(last - wall_start, published, offset)
+    ran = re.compile(
+        rf"Task {re.escape(kind.task)}\[[^\]]+\] succeeded in ([0-9.e-]+)s: {re.escape(kind.outcome)}$", re.M
+    )
+    return Phase(last - wall_start, published, [float(x) for x in ran.findall(worker.text(offset))])
 
 
 async def count_status(api: Api, ids: list[uuid.UUID], status: ApplicationStatus) -> int:
@@ -245,28 +256,28 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
                 await wait_quiet(stack, timeout=args.timeout, queues=("default",))
 
             # Warm-up (not measured): each pool process opens its event loop, engine, connections and
-            # its producer connection; "missing" routes first, then real ones.
-            await timed_phase(stack, worker, [uuid.uuid4() for _ in range(warm)], "missing", 60)
-            await timed_phase(stack, worker, ids[:warm], "routed", 60)
+            # its producer connection.
+            await timed_phase(stack, worker, MISSING, [uuid.uuid4() for _ in range(warm)], 60)
+            await timed_phase(stack, worker, BARE, [uuid.uuid4() for _ in range(warm)], 60)
+            await timed_phase(stack, worker, ROUTE, ids[:warm], 60)
             await settle()
 
-            # Rounds of (route a batch, let its follow-ups finish, no-op the same batch): drift on a
-            # shared machine affects both alike.
+            # Rounds of (route a batch, let its follow-ups finish, the no-ops): drift on a shared
+            # machine affects every kind alike.
             measured = ids[warm:]
             size = -(-len(measured) // args.rounds)
-            routes: list[Phase] = []
-            noops: list[Phase] = []
-            task_runs: dict[str, list[float]] = {"routed": [], "skipped": []}
+            phases: dict[str, list[Phase]] = {"route": [], "skip": [], "bare": []}
             for start in range(0, len(measured), size):
                 batch = measured[start : start + size]
-                routes.append(await timed_phase(stack, worker, batch, "routed", args.timeout))
-                task_runs["routed"] += task_seconds(worker, routes[-1].log_offset, "routed")
+                phases["route"].append(await timed_phase(stack, worker, ROUTE, batch, args.timeout))
                 routed = await count_status(api, batch, ApplicationStatus.ROUTED)
                 if routed != len(batch):
                     raise RuntimeError(f"the log says {len(batch)} routed, the database {routed}")
                 await settle()
-                noops.append(await timed_phase(stack, worker, batch, "skipped", args.timeout))
-                task_runs["skipped"] += task_seconds(worker, noops[-1].log_offset, "skipped")
+                phases["skip"].append(await timed_phase(stack, worker, SKIP, batch, args.timeout))
+                await settle()
+                bare_ids = [uuid.uuid4() for _ in batch]
+                phases["bare"].append(await timed_phase(stack, worker, BARE, bare_ids, args.timeout))
                 await settle()
 
             # Let a worker on every queue assign the reviewers and deliver the rest; then check.
@@ -288,8 +299,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
             stack.keep_logs(Path(args.keep_logs))
 
     n = len(measured)
-    route_s = sum(p.seconds for p in routes)
-    noop_s = sum(p.seconds for p in noops)
+    seconds = {k: sum(p.seconds for p in v) for k, v in phases.items()}
     checks["gateway_routed_off"] = abs(gateway.get("application.routed", 0) - len(ids))
     lost = {k: v for k, v in checks.items() if v}
     return {
@@ -298,24 +308,25 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
         "backend": "postgresql+rabbitmq",
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "done_means": "routed (route task committed; assign_reviewers not included)",
-        "noop": "m24.funding.route on an already routed application (lock + status check -> skipped)",
+        "noop": "m24.funding.route on an already routed application (locked read + status check -> skipped)",
+        "bare_noop": "m24.programs.refresh_counters on a nonexistent program (one SELECT ... FOR UPDATE -> None)",
         "scale": args.scale,
         "applications": n,
-        "rounds": len(routes),
+        "rounds": len(phases["route"]),
         "worker_concurrency": args.worker_concurrency,
-        "route_s": round(route_s, 2),
-        "routes_per_s": round(n / route_s, 1),
-        "noop_s": round(noop_s, 2),
-        "noops_per_s": round(n / noop_s, 1),
-        "ratio_routing_over_noop": round(noop_s / route_s, 2),
-        "ratio_per_round": [round(b.seconds / a.seconds, 2) for a, b in zip(routes, noops, strict=True)],
-        "publish_s": {
-            "route": round(sum(p.publish_s for p in routes), 2),
-            "noop": round(sum(p.publish_s for p in noops), 2),
-        },
+        "route_s": round(seconds["route"], 2),
+        "routes_per_s": round(n / seconds["route"], 1),
+        "noop_s": round(seconds["skip"], 2),
+        "noops_per_s": round(n / seconds["skip"], 1),
+        "ratio_routing_over_noop": round(seconds["skip"] / seconds["route"], 2),
+        "ratio_per_round": [
+            round(b.seconds / a.seconds, 2) for a, b in zip(phases["route"], phases["skip"], strict=True)
+        ],
+        "bare_noops_per_s": round(n / seconds["bare"], 1),
+        "ratio_routing_over_bare_noop": round(seconds["bare"] / seconds["route"], 2),
+        "publish_s": {k: round(sum(p.publish_s for p in v), 2) for k, v in phases.items()},
         "task_median_ms": {
-            "route": round(statistics.median(task_runs["routed"]) * 1000, 1),
-            "noop": round(statistics.median(task_runs["skipped"]) * 1000, 1),
+            k: round(statistics.median([t for p in v for t in p.task_s]) * 1000, 1) for k, v in phases.items()
         },
         "assign_drain_s": round(assign_s, 2),
         "gateway_messages": gateway,
