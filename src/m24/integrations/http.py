@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import ssl
+from functools import lru_cache
+
+import certifi
 import httpx
 
 from m24.integrations.errors import PermanentIntegrationError, TransientIntegrationError
 
 USER_AGENT = "m24-portal/0.1 (+https://github.com/m24)"
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process. Building one loads the whole CA bundle (tens of
+    milliseconds of CPU); a client per outside call would pay that every time."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def make_client(
@@ -25,6 +36,7 @@ def make_client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         follow_redirects=False,
+        verify=tls_context(),
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from celery import Celery
 
 from m24.kit import jobs
+from m24.portal.notifications.service import DELIVER_JOB
 
 #: Task name → queue when the job does not name one; unlisted tasks go to ``default``. Jobs that belong
 #: to one agency (reviewer assignment) carry that agency's queue (see ``portal.funding.routing.queue_for``).
-ROUTES: dict[str, str] = {}
+ROUTES: dict[str, str] = {DELIVER_JOB: "notifications"}
 
 
 def queue_of(job: jobs.Job) -> str:

@@ -10,6 +10,8 @@ from m24.portal.reference.regions import REGIONS
 
 QUEUES: tuple[str, ...] = (
     "default",
+    # Notification deliveries (four or so per application) must not queue in front of routing work.
+    "notifications",
     "central",
     "private",
     "regional",
