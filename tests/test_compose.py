@@ -16,6 +16,8 @@ import jsonschema
 import pytest
 import yaml
 
+from m24.workflows.queues import QUEUES
+
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SCHEMA_FILE = ROOT / "tests" / "fixtures" / "compose-spec.json"
@@ -120,11 +122,14 @@ def test_api_waits_for_healthy_backends_and_migrations() -> None:
     assert services["migrate"]["command"] == ["m24", "db", "upgrade"]
 
 
-def test_a_worker_per_queue() -> None:
+def test_every_queue_has_a_worker() -> None:
     services = _load_compose()["services"]
-    for queue in ("central", "regional", "private", "default"):
-        cmd = services[f"worker-{queue}"]["command"]
-        assert cmd == ["m24", "worker", "--queues", queue]
+    consumed: list[str] = []
+    for tier in ("central", "regional", "private", "default"):
+        cmd = services[f"worker-{tier}"]["command"]
+        assert cmd[:3] == ["m24", "worker", "--queues"]
+        consumed += cmd[3].split(",")
+    assert sorted(consumed) == sorted(QUEUES), "each queue consumed by exactly one worker service"
     assert services["beat"]["command"] == ["m24", "beat"]
 
 
