@@ -18,8 +18,8 @@ batches, and each round runs:
    *routed* (status past ``eligibility_check``: route steps, the ``routed`` event, the applicant's
    notification and the follow-up jobs written in one transaction, then the follow-ups published). The
    follow-up ``assign_reviewers`` jobs go to the agencies' ``regional.*`` queues, which this worker does not
-   consume, and the notification deliveries queue behind the remaining route jobs on ``default``: neither
-   is in the routing figure. The worker then delivers those notifications before the next phase starts.
+   consume, and the notification deliveries go to the ``notifications`` queue: neither is in the routing
+   figure. Between phases a short-lived worker on ``notifications`` delivers them.
 2. no-op: one ``m24.funding.route`` job per application of the same, now routed, batch. The task takes
    the same path through Celery, RabbitMQ (late ack), the worker's event loop, the connection pool and a
    write transaction, locks the application row and returns ``"skipped"`` on the status check: the task
@@ -252,7 +252,13 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> di
                 return not await pending_notifications(api, since)
 
             async def settle() -> None:  # notifications delivered; the assign jobs wait on regional.*
-                await until(quiet, args.timeout, "the routing notifications", stack)
+                # Deliveries have their own queue; a short-lived worker drains it between timed phases
+                # so it never competes with the measured one.
+                courier = await asyncio.to_thread(stack.start_worker, 1, "notifications")
+                try:
+                    await until(quiet, args.timeout, "the routing notifications", stack)
+                finally:
+                    await asyncio.to_thread(stack.stop_worker, courier)
                 await wait_quiet(stack, timeout=args.timeout, queues=("default",))
 
             # Warm-up (not measured): each pool process opens its event loop, engine, connections and
