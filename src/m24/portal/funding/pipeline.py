@@ -27,6 +27,7 @@ from m24.portal.funding.models import (
     AssignmentStatus,
     FundingApplication,
     FundingProgram,
+    ProgramIndustry,
     ReviewAssignment,
     ReviewerConflict,
     RouteStep,
@@ -51,14 +52,21 @@ class Locked:
     company: Company
     applicant: Person
     operator: Agency
+    #: KSIC prefixes the call targets (routing rules match on them).
+    industries: tuple[str, ...]
 
 
 async def _lock(session: AsyncSession, application_id: uuid.UUID) -> Locked | None:
     """Lock the application row and load what every step reads — its call, company, applicant and the
     call's operating agency — in the same statement. (Hold on to the result: the session's identity
     map keeps objects only while something references them, and later lookups then cost no query.)"""
+    industries = (
+        sa.select(sa.func.aggregate_strings(ProgramIndustry.ksic_prefix, ","))
+        .where(ProgramIndustry.program_id == FundingProgram.id)
+        .scalar_subquery()
+    )
     stmt = (
-        sa.select(FundingApplication, FundingProgram, Company, Person, Agency)
+        sa.select(FundingApplication, FundingProgram, Company, Person, Agency, industries)
         .join(FundingProgram, FundingProgram.id == FundingApplication.program_id)
         .join(Company, Company.id == FundingApplication.company_id)
         .join(Person, Person.id == FundingApplication.applicant_person_id)
@@ -67,7 +75,10 @@ async def _lock(session: AsyncSession, application_id: uuid.UUID) -> Locked | No
         .with_for_update(of=FundingApplication)
     )
     row = (await session.execute(stmt)).first()
-    return Locked(*row) if row else None
+    if row is None:
+        return None
+    listed = tuple(sorted(p for p in (row[5] or "").split(",") if p))
+    return Locked(row[0], row[1], row[2], row[3], row[4], listed)
 
 
 async def record_failure(
@@ -127,7 +138,7 @@ async def route(session: AsyncSession, application_id: uuid.UUID) -> str:
     if application.status is not S.ELIGIBILITY_CHECK:
         return "skipped"
     try:
-        rule, planned = await plan_route(session, application, program, company)
+        rule, planned = await plan_route(session, application, program, company, locked.industries)
     except RoutingFailed as failure:
         await record_failure(session, service.ROUTE_JOB, application.id, {}, failure.message)
         return "failed"

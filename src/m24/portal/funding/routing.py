@@ -84,11 +84,18 @@ def _matches(rule: RoutingRule, program: FundingProgram, industries: Sequence[st
     return rule.requires_sponsor is None or rule.requires_sponsor == has_sponsor
 
 
-async def matching_rule(session: AsyncSession, program: FundingProgram, has_sponsor: bool) -> RoutingRule:
-    """The highest-priority active rule for this call (its kind, its target industries, a sponsor)."""
-    industries = (
-        await session.scalars(sa.select(ProgramIndustry.ksic_prefix).where(ProgramIndustry.program_id == program.id))
-    ).all()
+async def matching_rule(
+    session: AsyncSession, program: FundingProgram, has_sponsor: bool, industries: Sequence[str] | None = None
+) -> RoutingRule:
+    """The highest-priority active rule for this call (its kind, its target industries, a sponsor).
+
+    ``industries`` are the call's KSIC prefixes when the caller has them already."""
+    if industries is None:
+        industries = (
+            await session.scalars(
+                sa.select(ProgramIndustry.ksic_prefix).where(ProgramIndustry.program_id == program.id)
+            )
+        ).all()
     rules: Sequence[RoutingRule] = (
         await session.scalars(
             sa.select(RoutingRule)
@@ -149,10 +156,14 @@ async def _select(
 
 
 async def plan_route(
-    session: AsyncSession, application: FundingApplication, program: FundingProgram, company: Company
+    session: AsyncSession,
+    application: FundingApplication,
+    program: FundingProgram,
+    company: Company,
+    industries: Sequence[str] | None = None,
 ) -> tuple[RoutingRule, list[PlannedStep]]:
     """The steps the matching rule gives this application; :class:`RoutingFailed` when it cannot."""
-    rule = await matching_rule(session, program, application.sponsor_company_id is not None)
+    rule = await matching_rule(session, program, application.sponsor_company_id is not None, industries)
     planned: list[PlannedStep] = []
     for position, step in enumerate(validate_steps(rule.steps), start=1):
         agency = await _select(session, step["agency"], rule, application, program, company)
