@@ -24,6 +24,7 @@ from m24.portal.funding import cohorts, ledger, pipeline, repository, service
 from m24.portal.funding.models import (
     ApplicationEvent,
     ApplicationRevision,
+    ApplicationStatus,
     FundingApplication,
     FundingProgram,
     ProgramKind,
@@ -477,6 +478,28 @@ async def test_industry_and_win_win_routing_and_a_call_no_rule_matches(db: Datab
         _rule, steps = await plan_route(session, draft_app, win_win, any_company)
         assert [s.kind.value for s in steps] == ["screening", "co_approval", "decision"]
         assert steps[0].agency.code == "TP-GYEONGGI" and steps[1].agency.tier.value == "private"
+    # Through the routing task's own path (the call's industries read with the locked application).
+    async with db.write() as session:
+        applicant = await session.scalar(sa.select(Person.id).limit(1))
+        stored = FundingApplication(
+            program_id=food.id,
+            company_id=any_company.id,
+            applicant_person_id=applicant,
+            status=ApplicationStatus.ELIGIBILITY_CHECK,
+        )
+        session.add(stored)
+    async with db.write() as session:
+        assert await pipeline.route(session, stored.id) == "routed"
+    async with db.read() as session:
+        codes = (
+            await session.scalars(
+                sa.select(Agency.code)
+                .join(RouteStep, RouteStep.agency_id == Agency.id)
+                .where(RouteStep.application_id == stored.id)
+                .order_by(RouteStep.position)
+            )
+        ).all()
+    assert list(codes) == ["FOODPOLIS", "FOODPOLIS"]
     # With every rule switched off, routing fails for good and the application shows up as stuck.
     w = await world(db)
     application_id = await draft(db, w)
