@@ -11,6 +11,7 @@ from m24.integrations.nts.simulator import ACTIVE_NUMBER, CLOSED_NUMBER, SUSPEND
 from m24.kit import brn
 from m24.portal.audit.models import AuditEntry
 from m24.portal.companies.models import Company
+from m24.portal.notifications.models import Notification
 from m24.portal.people.models import CompanyMembership, Person
 from tests.helpers import Api
 
@@ -131,6 +132,15 @@ async def test_representative_invites_staff_who_accepts_then_is_revoked(api: Api
     assert member["email"] == "new.staff@hanbit.example.kr" and member["status"] == "invited"
     twice = await api.gql(INVITE, {"c": company_id, "e": "new.staff@hanbit.example.kr", "n": "오신입"}, as_="sme")
     assert twice["data"]["inviteCompanyMember"]["errors"][0]["code"] == "ALREADY_MEMBER"
+    async with api.db.read() as session:
+        notices = (
+            await session.scalars(
+                sa.select(Notification).where(Notification.recipient == "new.staff@hanbit.example.kr")
+            )
+        ).all()
+    assert [(n.template, n.variables["organization"]) for n in notices] == [("invitation.company", "(주)한빛정밀")], (
+        "one invitation e-mail in the outbox; the refused second invitation sends none"
+    )
 
     invitee = "new.staff@hanbit.example.kr"
     before = (await api.gql(ME, as_=invitee))["data"]["me"]

@@ -32,6 +32,8 @@ SUBJECTS: dict[str, str] = {
     "application.decided": "[제조AI24] 지원사업 선정 결과 안내",
     "sla.escalated": "[제조AI24] 처리 기한 경과 신청서 알림",
     "agreement.proposed": "[제조AI24] 협약안이 도착했습니다",
+    "invitation.company": "[제조AI24] 기업 구성원으로 초대되었습니다",
+    "invitation.agency": "[제조AI24] 기관 담당자로 초대되었습니다",
 }
 
 

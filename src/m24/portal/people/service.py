@@ -17,6 +17,7 @@ from m24.portal.agencies.models import Agency
 from m24.portal.audit.service import RequestMeta, record
 from m24.portal.companies import policies
 from m24.portal.companies.service import SYNC_ROLES_JOB, enforce, load_company
+from m24.portal.notifications.service import notify
 from m24.portal.people.models import (
     AgencyMembership,
     AgencyRole,
@@ -88,6 +89,13 @@ async def invite_company_member(
         details={"person_id": str(person.id)},
     )
     jobs.enqueue_job(session, SYNC_ROLES_JOB, person_id=person.id)
+    await notify(
+        session,
+        [person.id],
+        "invitation.company",
+        {"organization": company.name, "role": "직원"},
+        f"invite:{membership.id}:{uuid.uuid4()}",
+    )
     return membership
 
 
@@ -209,6 +217,16 @@ async def invite_agency_member(
         details={"person_id": str(person.id), "role": agency_role.value},
     )
     jobs.enqueue_job(session, SYNC_ROLES_JOB, person_id=person.id)
+    await notify(
+        session,
+        [person.id],
+        "invitation.agency",
+        {
+            "organization": agency.name,
+            "role": {"reviewer": "평가위원", "approver": "승인권자", "admin": "관리자"}[agency_role.value],
+        },
+        f"invite:{membership.id}:{uuid.uuid4()}",
+    )
     return membership
 
 
