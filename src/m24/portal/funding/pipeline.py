@@ -20,14 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from m24.kit.db import utcnow
 from m24.kit.jobs import enqueue_job
 from m24.portal.agencies.models import Agency
-from m24.portal.companies.models import Company
-from m24.portal.funding import service
+from m24.portal.funding import repository, service
 from m24.portal.funding.models import (
     ApplicationStatus,
     AssignmentStatus,
     FundingApplication,
-    FundingProgram,
-    ProgramIndustry,
     ReviewAssignment,
     ReviewerConflict,
     RouteStep,
@@ -37,48 +34,12 @@ from m24.portal.funding.models import (
 )
 from m24.portal.funding.routing import RoutingFailed, plan_route, queue_for
 from m24.portal.notifications.service import notify
-from m24.portal.people.models import AgencyRole, CompanyMembership, MembershipStatus, Person
+from m24.portal.people.models import AgencyRole, CompanyMembership, MembershipStatus
 
 S = ApplicationStatus
 
 #: Applications waiting this long in a system state are re-kicked by the sweep and listed as stuck.
 STALL_AFTER = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class Locked:
-    application: FundingApplication
-    program: FundingProgram
-    company: Company
-    applicant: Person
-    operator: Agency
-    #: KSIC prefixes the call targets (routing rules match on them).
-    industries: tuple[str, ...]
-
-
-async def _lock(session: AsyncSession, application_id: uuid.UUID) -> Locked | None:
-    """Lock the application row and load what every step reads — its call, company, applicant and the
-    call's operating agency — in the same statement. (Hold on to the result: the session's identity
-    map keeps objects only while something references them, and later lookups then cost no query.)"""
-    industries = (
-        sa.select(sa.func.aggregate_strings(ProgramIndustry.ksic_prefix, ","))
-        .where(ProgramIndustry.program_id == FundingProgram.id)
-        .scalar_subquery()
-    )
-    stmt = (
-        sa.select(FundingApplication, FundingProgram, Company, Person, Agency, industries)
-        .join(FundingProgram, FundingProgram.id == FundingApplication.program_id)
-        .join(Company, Company.id == FundingApplication.company_id)
-        .join(Person, Person.id == FundingApplication.applicant_person_id)
-        .join(Agency, Agency.id == FundingProgram.operator_agency_id)
-        .where(FundingApplication.id == application_id)
-        .with_for_update(of=FundingApplication)
-    )
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        return None
-    listed = tuple(sorted(p for p in (row[5] or "").split(",") if p))
-    return Locked(row[0], row[1], row[2], row[3], row[4], listed)
 
 
 async def record_failure(
@@ -89,7 +50,7 @@ async def record_failure(
 
 async def check_eligibility(session: AsyncSession, application_id: uuid.UUID, business_state: str | None) -> str:
     """SUBMITTED → ELIGIBILITY_CHECK (then routing), or → REJECTED with every failed rule's reason."""
-    locked = await _lock(session, application_id)
+    locked = await repository.lock_application(session, application_id)
     if locked is None:
         return "missing"
     application, program = locked.application, locked.program
@@ -131,7 +92,7 @@ async def check_eligibility(session: AsyncSession, application_id: uuid.UUID, bu
 
 async def route(session: AsyncSession, application_id: uuid.UUID) -> str:
     """ELIGIBILITY_CHECK → ROUTED: create the route from the matching rule, open its first step."""
-    locked = await _lock(session, application_id)
+    locked = await repository.lock_application(session, application_id)
     if locked is None:
         return "missing"
     application, program, company = locked.application, locked.program, locked.company
@@ -215,7 +176,7 @@ async def reviewer_loads(session: AsyncSession, candidates: Sequence[uuid.UUID])
 
 async def assign_reviewers(session: AsyncSession, application_id: uuid.UUID) -> str:
     """ROUTED → UNDER_REVIEW: assign the least-loaded reviewers of the step's agency, minus conflicts."""
-    locked = await _lock(session, application_id)
+    locked = await repository.lock_application(session, application_id)
     if locked is None:
         return "missing"
     application, program = locked.application, locked.program
@@ -296,7 +257,7 @@ async def sla_sweep(session: AsyncSession, *, now: datetime | None = None) -> Sw
     ).all()
     escalated = expired = 0
     for application_id in overdue:
-        locked = await _lock(session, application_id)
+        locked = await repository.lock_application(session, application_id)
         due = locked.application.due_at if locked is not None else None
         if locked is None or due is None or due >= now:
             continue
@@ -355,7 +316,7 @@ NEXT_JOB = {
 async def retry(session: AsyncSession, application_id: uuid.UUID) -> str | None:
     """After the cause of a failure is fixed: close the application's recorded failures and send the
     job that moves it on again. Returns that job's name (None when it is not waiting on one)."""
-    locked = await _lock(session, application_id)
+    locked = await repository.lock_application(session, application_id)
     if locked is None:
         return None
     application = locked.application

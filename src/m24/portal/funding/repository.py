@@ -1,4 +1,4 @@
-"""All SQL about funding programs (calls). Applications arrive with the funding issue."""
+"""All SQL about funding programs (calls), and the locked read an application's workflow starts from."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.kit.db import grouped_values, utcnow
 from m24.kit.pagination import Page, PageRequest, after_key
+from m24.portal.agencies.models import Agency
+from m24.portal.companies.models import Company
 from m24.portal.funding.models import (
     CallStatus,
     EligibilityRuleSet,
@@ -23,6 +25,7 @@ from m24.portal.funding.models import (
     ProgramRegion,
     ProgramStage,
 )
+from m24.portal.people.models import Person
 from m24.portal.text_filter import contains_all_words
 
 CURSOR_KIND = "fundingPrograms"
@@ -179,3 +182,40 @@ async def titles_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict
         sa.select(FundingProgram.id, FundingProgram.title).where(FundingProgram.id.in_(set(ids)))
     )
     return {pid: title for pid, title in rows.all()}
+
+
+@dataclass(frozen=True)
+class Locked:
+    application: FundingApplication
+    program: FundingProgram
+    company: Company
+    applicant: Person
+    operator: Agency
+    #: KSIC prefixes the call targets (routing rules match on them).
+    industries: tuple[str, ...]
+
+
+async def lock_application(session: AsyncSession, application_id: uuid.UUID) -> Locked | None:
+    """Lock the application row (``FOR UPDATE``; SQLite serialises writers anyway) and load what the
+    workflow reads — its call, company, applicant, the call's operating agency and target industries —
+    in the same statement. (Hold on to the result: the session's identity
+    map keeps objects only while something references them, and later lookups then cost no query.)"""
+    industries = (
+        sa.select(sa.func.aggregate_strings(ProgramIndustry.ksic_prefix, ","))
+        .where(ProgramIndustry.program_id == FundingProgram.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(FundingApplication, FundingProgram, Company, Person, Agency, industries)
+        .join(FundingProgram, FundingProgram.id == FundingApplication.program_id)
+        .join(Company, Company.id == FundingApplication.company_id)
+        .join(Person, Person.id == FundingApplication.applicant_person_id)
+        .join(Agency, Agency.id == FundingProgram.operator_agency_id)
+        .where(FundingApplication.id == application_id)
+        .with_for_update(of=FundingApplication)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    listed = tuple(sorted(p for p in (row[5] or "").split(",") if p))
+    return Locked(row[0], row[1], row[2], row[3], row[4], listed)

@@ -99,11 +99,6 @@ class Loaded:
         return self.step.agency_id if self.step is not None else None
 
 
-async def _lock(session: AsyncSession, application_id: uuid.UUID) -> FundingApplication | None:
-    stmt = sa.select(FundingApplication).where(FundingApplication.id == application_id).with_for_update()
-    return (await session.scalars(stmt)).first()
-
-
 async def active_step(session: AsyncSession, application: FundingApplication) -> RouteStep | None:
     if application.current_step is None:
         return None
@@ -196,11 +191,10 @@ async def load(
             )
         )
     ).first()
-    application = await _lock(session, application_id) if visible else None
-    if application is None:
+    locked = await repository.lock_application(session, application_id) if visible else None
+    if locked is None:
         raise NotFound("신청서를 찾을 수 없습니다.", field="id")
-    program = await session.get(FundingProgram, application.program_id)
-    assert program is not None
+    application, program = locked.application, locked.program
     step, parties, facts = await context_for(session, principal, application, program, now=now)
     return Loaded(application, program, step, parties, facts)
 
