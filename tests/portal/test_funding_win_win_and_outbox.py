@@ -22,7 +22,6 @@ from m24.portal.funding.models import FundingApplication, FundingProgram, Progra
 from m24.portal.notifications.models import DeliveryStatus, Notification
 from m24.portal.notifications.service import notify
 from m24.portal.people.models import AgencyMembership, AgencyRole, CompanyMembership, CompanyRole
-from m24.workflows import runtime
 from m24.workflows.tasks.notifications import deliver_one
 from tests.funding_support import META, SCORES, form_for, person_principal, principal, refused, submit, to_review
 
@@ -126,9 +125,7 @@ async def test_win_win_goes_through_the_sponsors_co_approval(db: Database) -> No
     assert done is not None and done.status.value == "approved"
 
 
-async def test_outbox_delivery_retries_refuses_and_never_duplicates(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_outbox_delivery_retries_refuses_and_never_duplicates(db: Database) -> None:
     sme = await principal(db, "sme@demo.m24.kr")
     assert sme.person_id is not None
     async with db.write() as session:
@@ -138,20 +135,19 @@ async def test_outbox_delivery_retries_refuses_and_never_duplicates(
         again = await notify(session, [sme.person_id], "application.submitted", {"receipt_number": "M24-1"}, "outbox-1")
     assert len(created) == 1 and again == [], "the same announcement is queued once"
     notification_id = created[0].id
-    monkeypatch.setattr(runtime, "_db", db)
     with NotifyServer(api_key=KEY) as gateway:
         async with NotifyClient(gateway.url, KEY, timeout=2) as client:
             gateway.fail_next(1, status=503)
-            assert await deliver_one(notification_id, client) == "retry"
-            assert await deliver_one(notification_id, client) == "sent"
-            assert await deliver_one(notification_id, client) == "skipped", "a redelivered job sends nothing"
+            assert await deliver_one(db, notification_id, client) == "retry"
+            assert await deliver_one(db, notification_id, client) == "sent"
+            assert await deliver_one(db, notification_id, client) == "skipped", "a redelivered job sends nothing"
             assert len(gateway.messages) == 1
             async with db.write() as session:
                 bad = await notify(session, [sme.person_id], "application.submitted", {"x": 1}, "outbox-2")
                 await session.execute(
                     sa.update(Notification).where(Notification.id == bad[0].id).values(recipient="not-an-address")
                 )
-            assert await deliver_one(bad[0].id, client) == "failed"
+            assert await deliver_one(db, bad[0].id, client) == "failed"
     async with db.read() as session:
         sent = await session.get(Notification, notification_id)
         failed = await session.get(Notification, bad[0].id)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from m24.config import get_settings
 from m24.integrations.errors import PermanentIntegrationError, TransientIntegrationError
 from m24.integrations.notify import Channel, NotifyClient, OutgoingMessage
-from m24.kit.db import utcnow
+from m24.kit.db import Database, utcnow
 from m24.kit.jobs import enqueue_job
 from m24.portal.notifications.models import DeliveryStatus, Notification
 from m24.portal.notifications.service import DELIVER_JOB
@@ -30,8 +30,10 @@ SWEEP_JOB = "m24.notifications.sweep"
 MAX_ATTEMPTS = 8
 
 
-async def deliver_one(notification_id: uuid.UUID, client: NotifyClient) -> str:
-    async with runtime.database().read() as session:
+async def deliver_one(db: Database, notification_id: uuid.UUID, client: NotifyClient) -> str:
+    """Send one pending outbox row; ``"sent"``, ``"retry"`` (transient), ``"failed"`` (refused or out of
+    attempts) or ``"skipped"`` (already handled)."""
+    async with db.read() as session:
         row = await session.get(Notification, notification_id)
         if row is None:
             return "missing"
@@ -54,7 +56,7 @@ async def deliver_one(notification_id: uuid.UUID, client: NotifyClient) -> str:
         outcome, error = "failed", str(exc)
     except TransientIntegrationError as exc:
         outcome, error = "retry", str(exc)
-    async with runtime.database().write() as session:
+    async with db.write() as session:
         row = (
             await session.scalars(sa.select(Notification).where(Notification.id == notification_id).with_for_update())
         ).first()
@@ -86,7 +88,7 @@ def _client() -> NotifyClient:
 def deliver(self: Any, notification_id: str) -> str:
     async def body() -> str:
         async with _client() as client:
-            return await deliver_one(uuid.UUID(notification_id), client)
+            return await deliver_one(runtime.database(), uuid.UUID(notification_id), client)
 
     outcome = runtime.run(body())
     log.info("notification %s: %s", notification_id, outcome)
