@@ -30,6 +30,7 @@ from m24.integrations.errors import IntegrationError
 from m24.integrations.nts import NtsClient
 from m24.kit.errors import AppError, ErrorCode, ValidationFailed
 from m24.portal.companies.models import Company
+from m24.portal.companies.service import BusinessState
 from m24.portal.funding import cohorts, documents, rules, service
 from m24.portal.funding.models import FundingApplication
 from m24.portal.people.models import Person
@@ -141,21 +142,24 @@ async def _application(
     return FundingApplicationPayload(application=view, errors=errors)
 
 
-async def business_state(info: Info[Context, None], company_id: uuid.UUID) -> str | None:
+async def _reload(session: AsyncSession, application_id: uuid.UUID) -> FundingApplication:
+    """The application after a service call that returned something else (a review, a milestone)."""
+    application = await session.get(FundingApplication, application_id)
+    assert application is not None
+    return application
+
+
+async def business_state(info: Info[Context, None], company_id: uuid.UUID) -> BusinessState | None:
     """The NTS status of a company, asked before any transaction opens; None when the NTS cannot answer."""
     async with info.context.db.read() as session:
         company = await session.get(Company, company_id)
     if company is None:
         return None
-    settings = info.context.settings
     try:
-        async with NtsClient(
-            settings.effective_nts_url, settings.effective_nts_service_key, timeout=settings.http_timeout_seconds
-        ) as nts:
-            answer = (await nts.status([company.business_number]))[company.business_number]
+        async with NtsClient.configured(info.context.settings) as nts:
+            return BusinessState.from_nts(await nts.state_of(company.business_number))
     except IntegrationError:
         return None
-    return answer.state.value.lower()  # NTS states map one-to-one onto the eligibility vocabulary
 
 
 def _milestones(items: list[MilestoneInput]) -> list[service.MilestoneInput]:
@@ -314,9 +318,7 @@ class FundingMutations:
                 scores=_json_object(scores, "scores"),
                 comment=comment,
             )
-            application = await session.get(FundingApplication, application_id)
-            assert application is not None
-            return application
+            return await _reload(session, application_id)
 
         return await _application(info, work)
 
@@ -437,9 +439,7 @@ class FundingMutations:
             await service.complete_milestone(
                 session, info.context.principal, info.context.meta, application_id, position=position, note=note
             )
-            application = await session.get(FundingApplication, application_id)
-            assert application is not None
-            return application
+            return await _reload(session, application_id)
 
         return await _application(info, work)
 
@@ -469,9 +469,7 @@ class FundingMutations:
             await service.report_outcomes(
                 session, info.context.principal, info.context.meta, application_id, results=_kpis(results)
             )
-            application = await session.get(FundingApplication, application_id)
-            assert application is not None
-            return application
+            return await _reload(session, application_id)
 
         return await _application(info, work)
 

@@ -16,7 +16,6 @@ from m24.graphql.types.common import BigInt
 from m24.graphql.types.company import Offering
 from m24.graphql.types.private import AgencyMember, CompanyMember, MutationError, PrivateCompany
 from m24.integrations.errors import IntegrationError
-from m24.integrations.nts import BusinessState as NtsState
 from m24.integrations.nts import NtsClient
 from m24.kit.errors import AppError, ErrorCode, ValidationFailed
 from m24.portal.companies import service as companies
@@ -101,14 +100,6 @@ class OfferingPayload:
     errors: list[MutationError]
 
 
-_NTS_TO_DOMAIN = {
-    NtsState.ACTIVE: companies.BusinessState.ACTIVE,
-    NtsState.SUSPENDED: companies.BusinessState.SUSPENDED,
-    NtsState.CLOSED: companies.BusinessState.CLOSED,
-    NtsState.UNREGISTERED: companies.BusinessState.UNREGISTERED,
-}
-
-
 async def _company_member(session: AsyncSession, membership: CompanyMembership) -> CompanyMember:
     person = await session.get(Person, membership.person_id)
     assert person is not None
@@ -146,10 +137,8 @@ class IdentityMutations:
         settings = info.context.settings
         # The outside call happens before the transaction opens: no locks held while waiting on NTS.
         try:
-            async with NtsClient(
-                settings.effective_nts_url, settings.effective_nts_service_key, timeout=settings.http_timeout_seconds
-            ) as nts:
-                answer = (await nts.status([command.business_number]))[command.business_number]
+            async with NtsClient.configured(settings) as nts:
+                nts_state = await nts.state_of(command.business_number)
         except IntegrationError:
             unavailable = ValidationFailed(
                 ErrorCode.EXTERNAL_UNAVAILABLE,
@@ -157,7 +146,7 @@ class IdentityMutations:
                 field="businessNumber",
             )
             return CompanyPayload(company=None, errors=error(unavailable))
-        state = _NTS_TO_DOMAIN[answer.state]
+        state = companies.BusinessState.from_nts(nts_state)
 
         async def work(session: AsyncSession) -> PrivateCompany:
             done = await companies.onboard_company(session, info.context.principal, command, state, info.context.meta)

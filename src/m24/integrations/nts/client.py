@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType, TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Protocol, Self
 from urllib.parse import unquote
 
 import httpx
@@ -171,6 +171,19 @@ class _NotRetried(TransientIntegrationError):
     """Transient, but retrying within this call cannot help (the daily quota is spent)."""
 
 
+class NtsConfig(Protocol):
+    """Where the NTS API is and how to reach it (``m24.config.Settings`` provides these)."""
+
+    @property
+    def effective_nts_url(self) -> str: ...
+
+    @property
+    def effective_nts_service_key(self) -> str: ...
+
+    @property
+    def http_timeout_seconds(self) -> float: ...
+
+
 class NtsClient:
     """Async client of the NTS status and validate endpoints; see the module docstring for the contract.
 
@@ -200,6 +213,11 @@ class NtsClient:
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._sleep = sleep
+
+    @classmethod
+    def configured(cls, config: NtsConfig) -> NtsClient:
+        """The client for the configured NTS (or the embedded simulator)."""
+        return cls(config.effective_nts_url, config.effective_nts_service_key, timeout=config.http_timeout_seconds)
 
     def __repr__(self) -> str:  # never show the key
         return f"NtsClient(base_url={str(self._http.base_url)!r})"
@@ -236,6 +254,11 @@ class NtsClient:
                 raise PermanentIntegrationError(SYSTEM, f"answer lacks {len(missing)} of {len(chunk)} numbers")
             result.update((n, by_number[n]) for n in chunk)
         return result
+
+    async def state_of(self, number: str) -> BusinessState:
+        """One number's state (the ``status`` call for a single number)."""
+        digits = normalize_number(number)
+        return (await self.status([digits]))[digits].state
 
     async def validate(self, number: str, start_date: date, representative_name: str) -> bool:
         """True when the number, opening date (개업일자) and representative (대표자성명) match the registry.

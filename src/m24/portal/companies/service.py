@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.auth.principal import Principal
+from m24.integrations.nts import BusinessState as NtsState
 from m24.kit import jobs
 from m24.kit.errors import AppError, Conflict, ErrorCode, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from m24.portal.audit.models import AuditEntry
@@ -29,6 +30,18 @@ class BusinessState(enum.StrEnum):
     SUSPENDED = "suspended"
     CLOSED = "closed"
     UNREGISTERED = "unregistered"
+
+    @classmethod
+    def from_nts(cls, state: NtsState) -> BusinessState:
+        return _FROM_NTS[state]
+
+
+_FROM_NTS = {
+    NtsState.ACTIVE: BusinessState.ACTIVE,
+    NtsState.SUSPENDED: BusinessState.SUSPENDED,
+    NtsState.CLOSED: BusinessState.CLOSED,
+    NtsState.UNREGISTERED: BusinessState.UNREGISTERED,
+}
 
 
 _STATE_ERRORS = {

@@ -18,6 +18,7 @@ from m24.config import get_settings
 from m24.integrations.errors import IntegrationError, TransientIntegrationError
 from m24.integrations.nts import NtsClient
 from m24.portal.companies.models import Company
+from m24.portal.companies.service import BusinessState
 from m24.portal.funding import pipeline, service
 from m24.portal.funding.models import FundingApplication
 from m24.workflows import runtime
@@ -60,7 +61,7 @@ _RETRYING: dict[str, Any] = {
 }
 
 
-async def _business_state(application_id: uuid.UUID) -> str | None:
+async def _business_state(application_id: uuid.UUID) -> BusinessState | None:
     """Ask the NTS about the applicant (outside any transaction: no locks held while waiting)."""
     async with runtime.database().read() as session:
         application = await session.get(FundingApplication, application_id)
@@ -69,12 +70,8 @@ async def _business_state(application_id: uuid.UUID) -> str | None:
         company = await session.get(Company, application.company_id)
     if company is None:
         return None
-    settings = get_settings()
-    async with NtsClient(
-        settings.effective_nts_url, settings.effective_nts_service_key, timeout=settings.http_timeout_seconds
-    ) as nts:
-        answer = (await nts.status([company.business_number]))[company.business_number]
-    return answer.state.value.lower()  # NTS states map one-to-one onto the eligibility vocabulary
+    async with NtsClient.configured(get_settings()) as nts:
+        return BusinessState.from_nts(await nts.state_of(company.business_number))
 
 
 @celery_app.task(name=service.CHECK_ELIGIBILITY_JOB, **_RETRYING)
