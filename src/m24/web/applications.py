@@ -21,7 +21,7 @@ from m24.portal.audit.service import RequestMeta
 from m24.portal.funding import applications as scope
 from m24.portal.funding import service
 from m24.portal.funding.models import FundingProgram, RouteStep
-from m24.portal.funding.workflow import EVENT_LABELS, allowed_actions, status_label
+from m24.portal.funding.workflow import EVENT_LABELS, allowed_actions, speaks_as_staff, status_label
 from m24.web.templating import TEMPLATES
 
 router = APIRouter()
@@ -35,10 +35,6 @@ def _meta(request: Request) -> RequestMeta:
     return RequestMeta(
         request_id=getattr(request.state, "request_id", None), client_ip=request.client.host if request.client else None
     )
-
-
-def _is_staff(principal: Principal) -> bool:
-    return principal.is_platform_admin or bool(principal.agency_ids)
 
 
 @router.get("/applications", response_class=HTMLResponse, include_in_schema=False)
@@ -59,7 +55,7 @@ async def application_list(request: Request) -> Response:
                     "id": application.id,
                     "program": program.title,
                     "receipt": application.receipt_number,
-                    "status": status_label(application.status, staff=_is_staff(principal)),
+                    "status": status_label(application.status, staff=speaks_as_staff(parties)),
                     "applicant": applicant.name,
                     "due": application.due_at,
                     "actions": [a.label for a in allowed_actions(application.status, parties, facts)],
@@ -102,7 +98,6 @@ async def application_detail(request: Request, application_id: str) -> Response:
                 .order_by(RouteStep.position)
             )
         ).all()
-    staff = _is_staff(principal)
     return TEMPLATES.TemplateResponse(
         request,
         "application.html",
@@ -111,7 +106,7 @@ async def application_detail(request: Request, application_id: str) -> Response:
             "application": application,
             "program": program,
             "applicant": applicant,
-            "status": status_label(application.status, staff=staff),
+            "status": status_label(application.status, staff=speaks_as_staff(parties)),
             "actions": [a.label for a in allowed_actions(application.status, parties, facts)],
             "events": [(e, EVENT_LABELS.get(e.kind, e.kind)) for e in events],
             "steps": [

@@ -378,9 +378,14 @@ def _refusal(t: Transition, status: ApplicationStatus, parties: frozenset[Party]
     return None
 
 
+def speaks_as_staff(parties: frozenset[Party]) -> bool:
+    """Agency wording for callers who are not on the applying side of this application."""
+    return not (parties & {P.APPLICANT_REP, P.APPLICANT_STAFF, P.SUPPLIER, P.SPONSOR})
+
+
 def allowed_actions(status: ApplicationStatus, parties: frozenset[Party], facts: Facts) -> list[Allowed]:
     """The actions this caller may take now, labelled for them (applicant wording for applicants)."""
-    staff = not (parties & {P.APPLICANT_REP, P.APPLICANT_STAFF, P.SUPPLIER, P.SPONSOR})
+    staff = speaks_as_staff(parties)
     return [
         Allowed(t.action, t.staff_label if staff else t.applicant_label)
         for t in TRANSITIONS
