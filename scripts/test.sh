@@ -8,11 +8,14 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
 scripts/services.sh up
 scripts/keycloak.sh up
+scripts/elasticsearch.sh up
 set -a
 # shellcheck disable=SC1091
 . "${M24_SERVICES_DIR:-/var/tmp/m24-services}/env"
 # shellcheck disable=SC1091
 . "${M24_SERVICES_DIR:-/var/tmp/m24-services}/keycloak.env"
+# shellcheck disable=SC1091
+. "${M24_SERVICES_DIR:-/var/tmp/m24-services}/elasticsearch.env"
 set +a
 export M24_REQUIRE_REAL_SERVICES=1
 echo "== ruff";        .venv/bin/ruff format --check src tests bench && .venv/bin/ruff check src tests bench

@@ -28,10 +28,14 @@ from tests.helpers import NTS_TEST_KEY, Api, settings_for
 
 PG_URL = os.environ.get("M24_TEST_DATABASE_URL")
 BROKER_URL = os.environ.get("M24_TEST_BROKER_URL")
+ES_URL = os.environ.get("M24_TEST_ELASTICSEARCH_URL")
 REQUIRE_REAL = os.environ.get("M24_REQUIRE_REAL_SERVICES") == "1"
 
-if REQUIRE_REAL and not (PG_URL and BROKER_URL):
-    raise RuntimeError("M24_REQUIRE_REAL_SERVICES=1 but M24_TEST_DATABASE_URL / M24_TEST_BROKER_URL are not set")
+if REQUIRE_REAL and not (PG_URL and BROKER_URL and ES_URL):
+    raise RuntimeError(
+        "M24_REQUIRE_REAL_SERVICES=1 but M24_TEST_DATABASE_URL / M24_TEST_BROKER_URL / "
+        "M24_TEST_ELASTICSEARCH_URL are not set"
+    )
 
 SEED_TODAY = date.today()
 SEED_SCALE = 200

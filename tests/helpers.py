@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -14,13 +15,22 @@ from m24.config import Settings
 from m24.kit.db import Database
 
 BROKER_URL = os.environ.get("M24_TEST_BROKER_URL")
+ES_URL = os.environ.get("M24_TEST_ELASTICSEARCH_URL")
 NTS_TEST_KEY = "nts-test-key"
+
+
+def search_prefix_for(database_url: str) -> str:
+    return "m24t-" + hashlib.sha1(database_url.encode()).hexdigest()[:12]
 
 
 def settings_for(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {"env": "development", "database_url": database_url, "log_json": False}
     if BROKER_URL and not database_url.startswith("sqlite"):
         values["broker_url"] = BROKER_URL
+    if ES_URL and not database_url.startswith("sqlite"):
+        # The full stack searches Elasticsearch; each database gets its own indices.
+        values["elasticsearch_url"] = ES_URL
+        values["search_index_prefix"] = search_prefix_for(database_url)
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     broker_url: SecretStr | None = None
     elasticsearch_url: str | None = None
+    #: Prefix of Elasticsearch index and alias names (``<prefix>-specialists`` …); lets several
+    #: deployments or test runs share one cluster.
+    search_index_prefix: str = "m24"
+    #: Seconds a search request may take before it is reported as "search unavailable".
+    search_timeout_seconds: float = 5.0
     keycloak_url: str | None = None
     secret_key: SecretStr | None = None
     log_level: str = "INFO"

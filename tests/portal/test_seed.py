@@ -95,7 +95,10 @@ def test_programs_are_korean_with_shares_stages_and_rules(seeded: tuple[str, See
         assert HANGUL.search(program.title) and HANGUL.search(program.summary)
         assert program.government_share_pct + program.company_share_pct == 100
         assert program.owner_agency_id == owner
-        assert 0 < program.max_award_krw <= program.budget_krw
+        if program.grants_designation:  # a 제조AI 전문기업 지정 call awards no money
+            assert program.budget_krw == 0 and program.max_award_krw == 1
+        else:
+            assert 0 < program.max_award_krw <= program.budget_krw
     stages = _rows(url, sa.select(T["program_stages"]).order_by(T["program_stages"].c.position))
     by_program: dict[Any, list[str]] = {}
     for stage in stages:

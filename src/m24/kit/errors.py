@@ -38,6 +38,10 @@ class ErrorCode(enum.StrEnum):
     DOCUMENT_TYPE_NOT_ALLOWED = "DOCUMENT_TYPE_NOT_ALLOWED"
     DOCUMENT_EMPTY = "DOCUMENT_EMPTY"
     DOCUMENT_CONTENT_MISMATCH = "DOCUMENT_CONTENT_MISMATCH"
+    SEARCH_UNAVAILABLE = "SEARCH_UNAVAILABLE"
+    NOT_A_SPECIALIST = "NOT_A_SPECIALIST"
+    PROJECT_NOT_COMPLETED = "PROJECT_NOT_COMPLETED"
+    ALREADY_RATED = "ALREADY_RATED"
 
 
 class AppError(Exception):
@@ -79,3 +83,9 @@ class Forbidden(AppError):
 
     def __init__(self, message: str = "이 작업을 할 권한이 없습니다.", *, field: str | None = None) -> None:
         super().__init__(ErrorCode.FORBIDDEN, message, field=field)
+
+
+class ServiceUnavailable(AppError):
+    """A component of ours (not the caller) cannot answer right now; retrying later may work."""
+
+    status_code = 503

@@ -26,9 +26,10 @@ from m24.portal.funding.models import (
     SupportAward,
     WorkflowFailure,
 )
+from m24.portal.indexing.models import SearchDocument, SearchOutbox, SearchPosting
 from m24.portal.notifications.models import Notification
 from m24.portal.people.models import AgencyMembership, CompanyMembership, Person, WebSession
-from m24.portal.specialists.models import Offering
+from m24.portal.specialists.models import Offering, SpecialistRating, SpecialistReference
 from m24.portal.training.models import Course, CourseSession, Enrollment
 
 __all__ = [
@@ -66,6 +67,11 @@ __all__ = [
     "ReviewerConflict",
     "RouteStep",
     "RoutingRule",
+    "SearchDocument",
+    "SearchOutbox",
+    "SearchPosting",
+    "SpecialistRating",
+    "SpecialistReference",
     "SupportAward",
     "WebSession",
     "WorkflowFailure",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -75,3 +76,11 @@ class Company(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     description: Mapped[str | None] = mapped_column(sa.Text)
     #: Whether the public profile is listed; private fields (numbers, people) are never public.
     is_listed: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    #: Specialist profile: certifications held (e.g. "GS인증 1등급", "ISO 9001"), free text each.
+    certifications: Mapped[list[Any]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    #: Ratings by SMEs after completed projects, kept as aggregates for listing and sorting.
+    rating_average: Mapped[float | None] = mapped_column(sa.Float, default=None)
+    rating_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    #: Bumped on every change the search projection shows (profile, rating, designation); a search
+    #: document's version is this plus its offering's version, so either change raises it.
+    profile_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")

@@ -89,6 +89,9 @@ class FundingProgram(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     reviewers_per_application: Mapped[int] = mapped_column(sa.SmallInteger, default=2, server_default="2")
     #: Days an applicant has to answer a request for supplement.
     supplement_days: Mapped[int] = mapped_column(sa.SmallInteger, default=10, server_default="10")
+    #: A 제조AI 전문기업 지정 call: approval designates the applicant (a specialist firm) for
+    #: DESIGNATION_VALIDITY instead of granting money, and nothing enters the support ledger.
+    grants_designation: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
 
 class ProgramAgency(Base):

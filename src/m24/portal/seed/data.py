@@ -121,13 +121,73 @@ SPECIALIST_SUFFIXES: tuple[str, ...] = (
     "AI", "에이아이", "시스템즈", "소프트", "데이터랩", "테크", "솔루션", "인포텍", "엔지니어링", "로보틱스",
 )  # fmt: skip
 
-SPECIALIST_DESCRIPTIONS: tuple[str, ...] = (
-    "제조 현장의 공정 데이터를 수집·분석하여 불량 예측과 설비 효율 개선을 지원하는 제조AI 전문기업입니다.",
-    "머신비전과 딥러닝 기반 외관검사 솔루션을 중소 제조기업에 맞춤형으로 구축합니다.",
-    "구독형 MES·ERP 클라우드 서비스로 초기 투자 부담 없이 스마트공장을 시작할 수 있도록 돕습니다.",
-    "협동로봇과 AI 비전을 결합한 자동화 셀을 설계·구축하고 유지보수까지 책임집니다.",
-    "설비 진동·전류 데이터 기반 예지보전 플랫폼을 제공하며 다수의 스마트공장 구축 실적을 보유하고 있습니다.",
-    "제조 데이터 표준화와 데이터 플랫폼 구축, 현장 맞춤형 AI 모델 개발을 수행합니다.",
+#: Opening sentence of a specialist's profile, per the offering kind it is best known for.
+SPECIALIST_INTROS: dict[str, tuple[str, ...]] = {
+    "vision_inspection": (
+        "머신비전과 딥러닝 기반 외관검사 솔루션을 중소 제조기업에 맞춤형으로 구축하는 제조AI 전문기업입니다.",
+        "카메라·조명 설계부터 불량 판정 AI 모델 개발까지 비전검사 전 과정을 직접 수행합니다.",
+    ),
+    "predictive_maintenance": (
+        "설비 진동·전류 데이터 기반 예지보전 플랫폼을 제공하는 제조AI 전문기업입니다.",
+        "IoT 센서와 AI 이상탐지로 설비 고장을 미리 알려 비계획 정지를 줄이는 일을 합니다.",
+    ),
+    "process_optimization": (
+        "제조 현장의 공정 데이터를 수집·분석하여 불량 예측과 공정조건 최적화를 지원하는 제조AI 전문기업입니다.",
+        "품질·에너지·생산계획 데이터를 AI로 분석해 원가 절감과 수율 향상을 돕습니다.",
+    ),
+    "mes_erp_saas": (
+        "구독형 MES·ERP 클라우드 서비스로 초기 투자 부담 없이 스마트공장을 시작할 수 있도록 돕습니다.",
+        "중소 제조기업 업종별 생산관리 노하우를 담은 SaaS를 개발·운영합니다.",
+    ),
+    "robotics": (
+        "협동로봇과 AI 비전을 결합한 자동화 셀을 설계·구축하고 유지보수까지 책임집니다.",
+        "용접·도장·물류 등 3D 공정의 로봇 자동화를 전문으로 하는 시스템 통합(SI) 기업입니다.",
+    ),
+    "data_platform": (
+        "제조 데이터 표준화와 데이터 플랫폼 구축, 현장 맞춤형 AI 모델 개발을 수행합니다.",
+        "PLC·센서 데이터 수집부터 디지털 트윈과 생성형 AI 활용까지 제조 데이터 전 주기를 지원합니다.",
+    ),
+    "consulting": (
+        "스마트공장 구축 전 공정 진단과 AI 도입 로드맵 수립을 전문으로 하는 컨설팅 기업입니다.",
+        "제조 현장 출신 컨설턴트가 지원사업 기획부터 사후관리까지 함께합니다.",
+    ),
+}
+
+#: Second sentence of a specialist's profile: ``{projects}`` past projects over ``{years}`` years.
+SPECIALIST_TRACK_RECORDS: tuple[str, ...] = (
+    "최근 {years}년간 중소 제조기업 {projects}곳 이상과 프로젝트를 수행한 실적을 보유하고 있습니다.",
+    "스마트공장 보급사업 공급기업으로 {projects}건의 구축 실적이 있으며 사후 유지보수를 직접 수행합니다.",
+    "설립 {years}년 차로 {projects}개 이상의 제조 현장에 솔루션을 적용했습니다.",
+    "{projects}곳 이상의 고객사 현장에서 검증된 솔루션과 전담 기술지원 인력을 갖추고 있습니다.",
+)
+
+#: Short Korean labels of the KSIC prefixes offerings name, for specialist profiles.
+INDUSTRY_SHORT_LABELS: dict[str, str] = {
+    "10": "식품",
+    "13": "섬유",
+    "20": "화학·화장품",
+    "21": "제약",
+    "22": "플라스틱·사출",
+    "24": "1차금속",
+    "25": "금속가공",
+    "26": "전자부품",
+    "28": "전기장비",
+    "29": "기계",
+    "30": "자동차부품",
+}
+
+#: Certifications a specialist may hold: each group yields at most one entry, with those chances.
+CERTIFICATION_GROUPS: tuple[tuple[tuple[str, float], ...], ...] = (
+    (("스마트공장 공급기업 등록", 0.75),),
+    (("벤처기업 인증", 0.6),),
+    (("이노비즈(기술혁신형 중소기업)", 0.35), ("메인비즈(경영혁신형 중소기업)", 0.1)),
+    (("기업부설연구소", 0.6), ("연구개발전담부서", 0.2)),
+    (("GS인증 1등급", 0.3), ("GS인증 2등급", 0.15)),
+    (("ISO 9001", 0.5),),
+    (("ISO/IEC 27001", 0.15),),
+    (("ISO 14001", 0.1),),
+    (("소프트웨어사업자 신고", 0.4),),
+    (("NEP(신제품 인증)", 0.06), ("NET(신기술 인증)", 0.06)),
 )
 
 #: 시·도 weights among manufacturers (경기 dominates; every region appears at least once anyway).
@@ -433,7 +493,11 @@ DEMO_SPECIALIST: dict[str, Any] = {
     "size_class": "small",
     "employees": 42,
     "maturity_level": "intermediate_2",
-    "description": "딥러닝 비전검사와 구독형 MES를 제공하는 제조AI 전문기업입니다.",
+    "description": (
+        "딥러닝 비전검사와 구독형 MES를 제공하는 제조AI 전문기업입니다. "
+        "금속가공·전자부품 중소기업 60여 곳에 AI 외관검사를 구축했습니다."
+    ),
+    "certifications": ["GS인증 1등급", "ISO 9001", "벤처기업 인증", "기업부설연구소", "스마트공장 공급기업 등록"],
 }
 
 # --- Funding programs -------------------------------------------------------------------------------
@@ -444,6 +508,10 @@ class ProgramSpec:
     """One call (공고). Offsets are days from ``today``; the year and round in the title are derived.
 
     ``operator`` is an agency code, or ``TP:<region>`` for a 테크노파크. ``sponsor`` is a large-firm key.
+    ``rules``, when given, replaces the kind's :data:`ELIGIBILITY_RULES` and :data:`COMMON_RULES` (region and
+    industry rules are still derived from the call). ``scoring_form`` replaces the standard review form.
+    A ``grants_designation`` call (제조AI 전문기업 지정) awards no money: it has a budget of 0, a nominal
+    maximum award of 1 won and ``target_awards`` firms to designate; the seed files no applications to it.
     """
 
     kind: str
@@ -458,6 +526,10 @@ class ProgramSpec:
     budget_eok: int = 100
     max_award_manwon: int = 10000
     government_share: int = 50
+    grants_designation: bool = False
+    target_awards: int | None = None
+    rules: tuple[dict[str, Any], ...] | None = None
+    scoring_form: tuple[dict[str, Any], ...] | None = None
 
 
 #: Stage names in :class:`StageKind` order with (start, end) day offsets. 사전 컨설팅 is placed relative to the
@@ -473,6 +545,14 @@ STAGES: tuple[tuple[str, str, int, int], ...] = (
     ("final_inspection", "최종점검", 241, 260),
     ("outcome_evaluation", "성과평가", 261, 300),
     ("settlement", "정산", 301, 330),
+)
+
+#: Review form of a 제조AI 전문기업 지정 call: the firm's capability, not a project's business case.
+DESIGNATION_SCORING_FORM: tuple[dict[str, Any], ...] = (
+    {"key": "technology", "label": "기술역량(AI 솔루션·자체 기술 보유)", "max": 35},
+    {"key": "track_record", "label": "수행실적(최근 3년 구축·공급 실적)", "max": 25},
+    {"key": "experts", "label": "전문인력(AI·데이터·현장 엔지니어)", "max": 20},
+    {"key": "quality_security", "label": "품질·보안 관리(인증, 유지보수 체계)", "max": 20},
 )
 
 _BASIC = "AI 스마트공장 구축 지원사업(기초)"
@@ -739,6 +819,26 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
         budget_eok=480,
         max_award_manwon=10000,
     ),
+    # A designation call (open): specialist firms apply to be designated 제조AI 전문기업.
+    ProgramSpec(
+        "consulting",
+        "제조AI 전문기업 지정 (2차)",
+        "AI 기술역량과 스마트공장 구축 실적을 갖춘 공급기업을 제조AI 전문기업으로 지정합니다. "
+        "지정 기업은 지정 기간 동안 지원사업 공급기업 평가에서 우대받습니다.",
+        -12,
+        30,
+        industries=("58", "62", "63", "72"),
+        budget_eok=0,
+        max_award_manwon=0,
+        government_share=100,
+        grants_designation=True,
+        target_awards=60,
+        rules=(
+            {"rule": "size_class_in", "values": ["micro", "small", "medium", "mid_sized"]},
+            {"rule": "business_active"},
+        ),
+        scoring_form=DESIGNATION_SCORING_FORM,
+    ),
 )
 
 #: Base eligibility rules per program kind; region and industry rules are added from the call.
@@ -916,6 +1016,260 @@ OFFERINGS: tuple[OfferingSpec, ...] = (
         "consulting",
         "스마트공장 수준확인 대비 컨설팅",
         "수준확인 기준에 맞춘 현황 점검과 개선 과제 도출을 지원합니다.",
+        "fixed",
+    ),
+    # --- Appended: keep the 15 above in place, DEMO_SPECIALIST_OFFERINGS points at them. ---
+    OfferingSpec(
+        "vision_inspection",
+        "용접 비드 품질 AI 검사 시스템",
+        "용접 비드 이미지를 딥러닝으로 분석해 기공·언더컷·크랙 등 용접 불량을 자동 판정합니다. "
+        "로봇 용접 라인에 바로 설치할 수 있습니다.",
+        "fixed",
+        industries=("25", "29", "30"),
+    ),
+    OfferingSpec(
+        "vision_inspection",
+        "도장 표면 결함 AI 검사",
+        "자동차 부품 도장면의 흐름·먼지·핀홀·색차를 조명 일체형 카메라와 딥러닝으로 검출합니다. "
+        "도장 라인 속도에 맞춰 전수검사합니다.",
+        "quote",
+        industries=("30",),
+    ),
+    OfferingSpec(
+        "vision_inspection",
+        "프레스·금속 가공품 외관검사 AI",
+        "프레스·절삭 가공품의 버(burr), 찍힘, 크랙, 녹을 고속 라인에서 전수 검사합니다. "
+        "뿌리산업 현장의 육안검사 인력 부담을 줄여 줍니다.",
+        "fixed",
+        industries=("24", "25"),
+    ),
+    OfferingSpec(
+        "vision_inspection",
+        "섬유 원단 결함 자동 검단 시스템",
+        "라인 스캔 카메라와 AI로 원단의 얼룩·올풀림·구멍 등 결함을 검출하고 롤별 결함 지도를 출력합니다.",
+        "fixed",
+        industries=("13",),
+    ),
+    OfferingSpec(
+        "vision_inspection",
+        "화장품 용기·라벨 비전검사",
+        "충진 후 용기 캡 체결, 라벨 위치·인쇄 불량, 제조번호(로트) 인쇄를 카메라로 자동 검사합니다.",
+        "fixed",
+        industries=("20",),
+    ),
+    OfferingSpec(
+        "vision_inspection",
+        "AI OCR 각인·라벨 판독 솔루션",
+        "부품 각인, 바코드, 라벨 문자를 AI OCR로 읽어 MES 작업지시와 자동 대조합니다. 오삽입과 이종 혼입을 막습니다.",
+        "subscription",
+        (200_000, 700_000),
+    ),
+    OfferingSpec(
+        "vision_inspection",
+        "AI 영상 기반 작업자 안전 모니터링",
+        "CCTV 영상을 AI로 분석해 보호구 미착용, 위험구역 진입, 작업자 쓰러짐을 실시간 감지하고 관리자에게 알립니다. "
+        "중대재해처벌법 대응을 위한 산업안전 기록도 남깁니다.",
+        "subscription",
+        (150_000, 900_000),
+    ),
+    OfferingSpec(
+        "predictive_maintenance",
+        "회전설비 진동 모니터링 IoT 센서 패키지",
+        "모터·펌프·팬에 무선 진동·온도 센서를 부착해 베어링 손상과 축 정렬 불량을 조기에 알려 줍니다. "
+        "센서와 대시보드를 월 구독으로 제공합니다.",
+        "subscription",
+        (100_000, 600_000),
+    ),
+    OfferingSpec(
+        "predictive_maintenance",
+        "프레스 금형 파손 예지 AI",
+        "프레스 하중과 음향 데이터를 분석해 금형 파손·마모 징후를 미리 감지하고 금형 정비 시점을 알려 줍니다.",
+        "quote",
+        industries=("25", "30"),
+    ),
+    OfferingSpec(
+        "predictive_maintenance",
+        "공기압축기·유틸리티 설비 이상 감지 서비스",
+        "공기압축기, 냉동기, 보일러 등 유틸리티 설비의 전력·압력 데이터로 고장 징후와 에어 누설을 찾아냅니다.",
+        "subscription",
+        (200_000, 900_000),
+    ),
+    OfferingSpec(
+        "predictive_maintenance",
+        "사출기 예지보전·가동률(OEE) 모니터링",
+        "사출기 PLC 데이터로 유압·히터 이상을 감지하고 설비종합효율(OEE)과 비가동 원인을 실시간으로 보여 줍니다.",
+        "subscription",
+        (250_000, 1_200_000),
+        industries=("22",),
+    ),
+    OfferingSpec(
+        "predictive_maintenance",
+        "정비 이력 기반 고장 원인 분석 AI",
+        "설비 정비 일지와 알람 이력을 LLM으로 분석해 고장 원인과 조치 방법을 추천하고 예방정비 계획을 세워 줍니다.",
+        "quote",
+    ),
+    OfferingSpec(
+        "process_optimization",
+        "공장 에너지 관리 시스템(FEMS)",
+        "설비별 전력 사용량을 실시간 계측하고 AI로 피크 전력을 예측해 에너지 비용과 탄소 배출을 줄입니다.",
+        "subscription",
+        (300_000, 2_000_000),
+    ),
+    OfferingSpec(
+        "process_optimization",
+        "AI 품질예측·SPC 통계적 공정관리",
+        "공정 데이터를 실시간 SPC 관리도로 감시하고, AI가 품질 이상과 불량 발생 가능성을 미리 경고합니다.",
+        "subscription",
+        (200_000, 800_000),
+    ),
+    OfferingSpec(
+        "process_optimization",
+        "열처리 공정 온도 최적화 AI",
+        "열처리로의 온도·분위기 가스 데이터를 학습해 경도 편차를 줄이는 가열·냉각 조건을 제시합니다. "
+        "열처리 뿌리기업에 맞춰 구축합니다.",
+        "fixed",
+        industries=("24", "25"),
+    ),
+    OfferingSpec(
+        "process_optimization",
+        "식품 배합·살균 공정 최적화 AI",
+        "원료 배합비와 살균 온도·시간을 최적화해 품질 편차와 원료 손실을 줄이고, HACCP 중요관리점(CCP) 기록을 자동화합니다.",
+        "fixed",
+        industries=("10",),
+    ),
+    OfferingSpec(
+        "process_optimization",
+        "다이캐스팅 주조 불량 예측 AI",
+        "사출 속도·금형 온도 등 주조 조건으로 기공·수축 불량을 예측하고 공정조건 보정값을 제시합니다.",
+        "quote",
+        industries=("24", "25"),
+    ),
+    OfferingSpec(
+        "mes_erp_saas",
+        "중소 제조기업용 클라우드 ERP",
+        "구매·영업·재고·회계를 하나로 관리하는 SaaS ERP입니다. MES와 연동해 생산실적이 원가에 바로 반영됩니다.",
+        "subscription",
+        (100_000, 600_000),
+    ),
+    OfferingSpec(
+        "mes_erp_saas",
+        "식품 HACCP 연계 MES",
+        "원료 입고부터 생산·출하까지 로트 이력을 추적하고 HACCP 일지와 CCP 모니터링 기록을 전자화합니다.",
+        "subscription",
+        (200_000, 800_000),
+        industries=("10",),
+    ),
+    OfferingSpec(
+        "mes_erp_saas",
+        "화장품 CGMP 생산관리 시스템",
+        "CGMP 기준에 맞춰 칭량·제조·충진 기록서를 전자화하고 원료 사용기한과 배치(제조번호) 이력을 관리합니다.",
+        "subscription",
+        (250_000, 1_000_000),
+        industries=("20",),
+    ),
+    OfferingSpec(
+        "mes_erp_saas",
+        "금형 제작 공정관리 SaaS",
+        "금형 설계·가공·조립 일정과 부품별 공정 진척을 한 화면에서 관리하는 금형업체 전용 구독 서비스입니다.",
+        "subscription",
+        (100_000, 400_000),
+        industries=("25", "29"),
+    ),
+    OfferingSpec(
+        "mes_erp_saas",
+        "뿌리산업 맞춤형 POP 생산실적 집계",
+        "주조·용접·열처리·도금 현장의 설비 신호로 생산수량과 비가동 시간을 자동 집계하는 생산시점관리(POP) 시스템입니다.",
+        "subscription",
+        (80_000, 350_000),
+        industries=("24", "25"),
+    ),
+    OfferingSpec(
+        "robotics",
+        "협동로봇 용접 자동화 셀",
+        "협동로봇과 용접기를 결합해 소량 다품종 용접을 자동화합니다. 티칭이 쉬워 숙련 용접공 부족 문제를 덜어 줍니다.",
+        "fixed",
+        industries=("25", "29", "30"),
+    ),
+    OfferingSpec(
+        "robotics",
+        "도장 로봇 시스템",
+        "스프레이 도장 로봇과 도장 경로 자동 생성 소프트웨어로 도막 두께 편차와 도료 사용량을 줄입니다.",
+        "quote",
+    ),
+    OfferingSpec(
+        "robotics",
+        "AGV·AMR 공장 내 물류 자동화",
+        "자율주행 물류로봇(AMR)과 AGV가 공정 간 자재를 운반하고 MES 작업지시와 연동해 이송 대기 시간을 줄입니다.",
+        "quote",
+    ),
+    OfferingSpec(
+        "robotics",
+        "식품 포장 팔레타이징 로봇",
+        "포장이 끝난 박스를 로봇이 팔레트에 자동 적재해 고중량 반복 작업과 근골격계 부담을 없앱니다.",
+        "fixed",
+        industries=("10",),
+    ),
+    OfferingSpec(
+        "robotics",
+        "사출 취출 로봇 후공정 자동화",
+        "사출기 취출 로봇에 게이트 커팅, 비전검사, 적재를 묶은 무인 후공정 셀입니다.",
+        "fixed",
+        industries=("22",),
+    ),
+    OfferingSpec(
+        "data_platform",
+        "설비 가동 모니터링 IoT 대시보드",
+        "PLC·센서 신호를 연결해 설비 가동·정지 현황과 생산수량을 스마트폰과 현황판에서 실시간으로 확인합니다.",
+        "subscription",
+        (50_000, 300_000),
+    ),
+    OfferingSpec(
+        "data_platform",
+        "디지털 트윈 공장 시뮬레이션",
+        "공장 레이아웃과 설비·물류 흐름을 3D 디지털 트윈으로 구현해 병목 공정을 찾고 라인 변경 효과를 미리 검증합니다.",
+        "quote",
+    ),
+    OfferingSpec(
+        "data_platform",
+        "제조 AI 학습데이터 라벨링 서비스",
+        "불량 이미지와 센서 데이터의 라벨링, 정제, 품질 검수를 대행해 AI 모델 학습용 데이터셋을 만들어 드립니다.",
+        "quote",
+    ),
+    OfferingSpec(
+        "data_platform",
+        "제조 현장 생성형 AI(LLM) 지식 검색",
+        "작업표준서, 설비 매뉴얼, 품질 기준서를 학습한 사내 LLM 챗봇이 현장 질문에 바로 답합니다. 사내 서버 설치형도 지원합니다.",
+        "subscription",
+        (300_000, 2_500_000),
+    ),
+    OfferingSpec(
+        "consulting",
+        "스마트공장 지원사업 사업계획서 컨설팅",
+        "AI 스마트공장 구축 지원사업 공고 분석부터 사업계획서 작성, 발표평가 준비까지 함께합니다.",
+        "fixed",
+    ),
+    OfferingSpec(
+        "consulting",
+        "중대재해 대응 산업안전 진단 컨설팅",
+        "위험성평가와 안전보건관리체계 점검으로 중대재해처벌법 대응 과제를 도출하고 IoT·AI 안전장치 도입 방안을 제시합니다.",
+        "fixed",
+    ),
+    OfferingSpec(
+        "consulting",
+        "에너지 진단·탄소중립 컨설팅",
+        "공장 에너지 진단과 온실가스 배출량 산정, 탄소중립 로드맵 수립, ISO 50001 인증 준비를 지원합니다.",
+        "fixed",
+    ),
+    OfferingSpec(
+        "consulting",
+        "스마트공장 정보보안 점검 컨설팅",
+        "스마트공장 네트워크와 설비 PC의 보안 취약점을 점검하고 망분리·접근통제 등 보안 관리체계를 수립합니다.",
+        "fixed",
+    ),
+    OfferingSpec(
+        "consulting",
+        "제조 공정 진단·개선 컨설팅",
+        "현장 동선과 공정 흐름을 분석해 낭비와 병목을 찾고, 스마트공장 구축 전에 표준작업과 생산관리 기준을 정비합니다.",
         "fixed",
     ),
 )

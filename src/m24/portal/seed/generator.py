@@ -300,6 +300,70 @@ class _Picker:
         return self.values[bisect(self.cum, rng.random() * self.total)]
 
 
+class _OfferingDeck:
+    """Deals each specialist 2–5 offerings from shuffled decks of the whole catalogue.
+
+    A deck holds every :data:`data.OFFERINGS` entry once, grouped by kind (kinds and the offerings within
+    them in random order), so a firm's hand mostly shares one kind, like a real catalogue, and every offering
+    is on the market once enough specialists are dealt (about 15 at the catalogue's size). An exhausted deck
+    is replaced by a fresh shuffle; a hand never holds the same offering twice.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.cards: list[data.OfferingSpec] = []
+
+    def _refill(self) -> None:
+        by_kind: dict[str, list[data.OfferingSpec]] = {}
+        for spec in data.OFFERINGS:
+            by_kind.setdefault(spec.kind, []).append(spec)
+        kinds = sorted(by_kind)
+        self.rng.shuffle(kinds)
+        for kind in kinds:
+            group = by_kind[kind]
+            self.rng.shuffle(group)
+            self.cards.extend(group)
+
+    def deal(self) -> list[data.OfferingSpec]:
+        hand: list[data.OfferingSpec] = []
+        count = self.rng.randint(2, 5)
+        while len(hand) < count:
+            fresh = next((k for k, card in enumerate(self.cards) if card not in hand), None)
+            if fresh is None:
+                self._refill()
+                continue
+            hand.append(self.cards.pop(fresh))  # cards skipped over stay on top for the next firm
+        return hand
+
+
+def _specialist_description(rng: random.Random, specs: Sequence[data.OfferingSpec]) -> str:
+    """A two- or three-sentence Korean profile matching the firm's main offering kind and industries."""
+    kinds = [spec.kind for spec in specs]
+    main = max(kinds, key=kinds.count)  # the first of the most frequent kinds
+    parts = [
+        rng.choice(data.SPECIALIST_INTROS[main]),
+        rng.choice(data.SPECIALIST_TRACK_RECORDS).format(years=rng.randint(3, 15), projects=rng.randint(2, 15) * 10),
+    ]
+    industries = sorted({p for spec in specs for p in spec.industries})[:3]
+    if industries:
+        labels = ", ".join(data.INDUSTRY_SHORT_LABELS[p] for p in industries)
+        parts.append(f"주요 고객 업종은 {labels} 분야입니다.")
+    return " ".join(parts)
+
+
+def _pick_certifications(rng: random.Random) -> list[str]:
+    """Each group of :data:`data.CERTIFICATION_GROUPS` yields at most one certification."""
+    held = []
+    for group in data.CERTIFICATION_GROUPS:
+        roll = rng.random()
+        for name, chance in group:
+            if roll < chance:
+                held.append(name)
+                break
+            roll -= chance
+    return held
+
+
 @dataclass(slots=True)
 class _Co:
     id: uuid.UUID
@@ -452,6 +516,7 @@ class _Seeder:
         description: str | None = None,
         designated_until: date | None = None,
         listed: bool = True,
+        certifications: Sequence[str] = (),
     ) -> Row:
         company_id = _new_id(rng)
         created = self._past(rng, 30, 900)
@@ -481,6 +546,10 @@ class _Seeder:
             "homepage": None,
             "description": description,
             "is_listed": listed,
+            "certifications": list(certifications),
+            "rating_average": None,  # no ratings are seeded: ratings come from completed projects
+            "rating_count": 0,
+            "profile_version": 1,
         }
 
     def _person_row(
@@ -558,6 +627,7 @@ class _Seeder:
                     "industries": industries,
                     "regions": regions,
                     "is_published": rng.random() < 0.92,
+                    "version": 1,
                 }
             )
         return rows
@@ -687,6 +757,7 @@ class _Seeder:
                     address=demo["address"],
                     description=demo["description"],
                     designated_until=self.today + timedelta(days=540) if is_specialist else None,
+                    certifications=demo.get("certifications", ()),
                 )
             )
             company_members.append(
@@ -734,6 +805,7 @@ class _Seeder:
         specialist_size = _Picker((("micro", 10), ("small", 60), ("medium", 30)))
         specialist_maturity = _Picker((("intermediate_1", 30), ("intermediate_2", 50), ("advanced", 20)))
         corporate_rate = {"micro": 0.25, "small": 0.7, "medium": 0.95, "mid_sized": 1.0}
+        deck = _OfferingDeck(_stream("offerings"))
         first_index = len(self.companies)
         done = 0
         while done < self.scale:
@@ -748,13 +820,17 @@ class _Seeder:
                 region = REGIONS[n].code if n < len(REGIONS) else str(region_pick(rng))
                 specialist = n >= len(data.SECTORS) and rng.random() < 0.08
                 designated: date | None = None
+                specs: list[data.OfferingSpec] = []
+                certifications: list[str] = []
                 if specialist:
                     size = str(specialist_size(rng))
                     maturity = str(specialist_maturity(rng))
                     ksic = rng.choice(data.SPECIALIST_KSIC_CODES)
                     base = rng.choice(data.COMPANY_WORDS) + rng.choice(data.SPECIALIST_SUFFIXES)
                     corporate = rng.random() < 0.9
-                    description: str | None = rng.choice(data.SPECIALIST_DESCRIPTIONS)
+                    specs = deck.deal()
+                    description: str | None = _specialist_description(rng, specs)
+                    certifications = _pick_certifications(rng)
                     if rng.random() < 0.45:
                         designated = self.today + timedelta(days=rng.randint(90, 1000))
                 else:
@@ -791,6 +867,7 @@ class _Seeder:
                         description=description,
                         designated_until=designated,
                         listed=rng.random() < 0.9,
+                        certifications=certifications,
                     )
                 )
                 company = self.companies[-1]
@@ -812,8 +889,7 @@ class _Seeder:
                         self._company_membership(rng, staff_id, company.id, CompanyRole.STAFF, rng.random() > 0.03)
                     )
                     self.workers.append((staff_id, index))
-                if specialist:
-                    specs = rng.sample(data.OFFERINGS, rng.randint(1, 3))
+                if specs:
                     offerings.extend(self._offering_rows(rng, company, specs))
             with self.engine.begin() as conn:
                 self._insert(conn, "companies", companies)
@@ -878,12 +954,14 @@ class _Seeder:
                 title = f"{year}년 {spec.stem} 공고"
             code = f"M24-{year}-{i + 1:03d}"
             operator = self._agency_for(spec.operator)
-            rules = [dict(r) for r in data.ELIGIBILITY_RULES[spec.kind]]
+            base_rules = spec.rules if spec.rules is not None else data.ELIGIBILITY_RULES[spec.kind]
+            rules = [dict(r) for r in base_rules]
             if spec.regions:
                 rules.append({"rule": "region_in", "values": list(spec.regions)})
             if spec.industries:
                 rules.append({"rule": "ksic_prefix_in", "values": list(spec.industries)})
-            rules.extend(dict(r) for r in data.COMMON_RULES)
+            if spec.rules is None:
+                rules.extend(dict(r) for r in data.COMMON_RULES)
             if spec.regions:
                 screening = {r: technoparks[r] for r in spec.regions}
             elif operator.kind == "industry_institute":
@@ -902,7 +980,8 @@ class _Seeder:
             published = min(starts_at - timedelta(days=14), self.anchor - timedelta(days=1))
             created = published - timedelta(days=7)
             budget = spec.budget_eok * 100_000_000
-            max_award = spec.max_award_manwon * 10_000
+            # A designation call grants no money; 1 won keeps the award checks and ``budget // max_award`` sound.
+            max_award = 1 if spec.grants_designation else spec.max_award_manwon * 10_000
             program_rows.append(
                 {
                     "id": program_id,
@@ -920,18 +999,19 @@ class _Seeder:
                     "application_ends_at": ends_at,
                     "budget_krw": budget,
                     "max_award_krw": max_award,
-                    "target_awards": budget // max_award,
+                    "target_awards": spec.target_awards if spec.target_awards is not None else budget // max_award,
                     "government_share_pct": spec.government_share,
                     "company_share_pct": 100 - spec.government_share,
                     "notice_url": f"https://m24.example.kr/notices/{code}",
                     "published_at": published,
                     "application_count": 0,
                     "form_schema": forms.standard_form(spec.kind),
-                    "scoring_form": [dict(c) for c in forms.STANDARD_SCORING_FORM],
+                    "scoring_form": [dict(c) for c in spec.scoring_form or forms.STANDARD_SCORING_FORM],
                     "region_quotas": None,
                     "review_sla_days": 14,
                     "reviewers_per_application": 2,
                     "supplement_days": 10,
+                    "grants_designation": spec.grants_designation,
                 }
             )
             roles = [(mss, ProgramAgencyRole.OWNER), (operator, ProgramAgencyRole.OPERATOR)]
@@ -1133,7 +1213,10 @@ class _Seeder:
             (10**6, _Picker(_STATUS_WEIGHTS_OLD)),
         ]
         wanted = max(10, self.scale // 10)
-        weighted = _Picker([(p, p.spec.budget_eok) for p in active if candidates[p.code]])
+        # Generated applicants are demand SMEs: they apply for money, not for a specialist designation.
+        weighted = _Picker(
+            [(p, p.spec.budget_eok) for p in active if candidates[p.code] and not p.spec.grants_designation]
+        )
         attempts = 0
         while len(applications) < wanted and attempts < wanted * 20:
             attempts += 1

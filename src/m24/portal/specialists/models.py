@@ -44,3 +44,54 @@ class Offering(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     industries: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     regions: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     is_published: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    #: Row version, bumped by every change; with the company's profile_version it is the search
+    #: document's external version.
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+
+class SpecialistReference(IdMixin, TimestampMixin, Base):
+    """A past project a specialist shows on its profile; linked (and so verified) when it was a
+    completed funding application the firm supplied."""
+
+    __tablename__ = "specialist_references"
+    __table_args__ = (sa.CheckConstraint("year BETWEEN 1990 AND 2100", name="year_range"),)
+
+    company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    client_name: Mapped[str] = mapped_column(sa.String(200))
+    year: Mapped[int] = mapped_column(sa.SmallInteger)
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("funding_applications.id", ondelete="SET NULL"), unique=True
+    )
+
+
+class SpecialistRating(IdMixin, TimestampMixin, Base):
+    """An SME's rating of its supplier after a completed project: one per application."""
+
+    __tablename__ = "specialist_ratings"
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("funding_applications.id"), unique=True)
+    supplier_company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    rater_company_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("companies.id"))
+    rater_person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id"))
+    score: Mapped[int] = mapped_column(sa.SmallInteger)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+OFFERING_KIND_LABELS: dict[OfferingKind, str] = {
+    OfferingKind.VISION_INSPECTION: "AI 비전검사",
+    OfferingKind.PREDICTIVE_MAINTENANCE: "예지보전",
+    OfferingKind.PROCESS_OPTIMIZATION: "공정 최적화",
+    OfferingKind.MES_ERP_SAAS: "MES·ERP 구독형",
+    OfferingKind.ROBOTICS: "제조로봇·자동화",
+    OfferingKind.DATA_PLATFORM: "데이터 플랫폼",
+    OfferingKind.CONSULTING: "컨설팅",
+}
+
+PRICE_MODEL_LABELS: dict[PriceModel, str] = {
+    PriceModel.FIXED: "구축형",
+    PriceModel.SUBSCRIPTION: "구독형",
+    PriceModel.QUOTE: "견적 협의",
+}
