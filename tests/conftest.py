@@ -137,6 +137,21 @@ class SqliteDatabases:
         return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_search_indices() -> Iterator[None]:
+    """Test runs own the Elasticsearch indices named m24t-*: cleared before and after the session."""
+    if not ES_URL:
+        yield
+        return
+
+    def drop() -> None:
+        httpx.delete(f"{ES_URL}/m24t-*", params={"ignore_unavailable": "true", "allow_no_indices": "true"}, timeout=30)
+
+    drop()
+    yield
+    drop()
+
+
 @pytest.fixture(scope="session")
 def pg_databases() -> Iterator[PgDatabases]:
     if not PG_URL:

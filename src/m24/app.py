@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,7 @@ from m24.web.dev_issuer_routes import build_router as build_dev_issuer_router
 from m24.web.identity import Identity, identity_middleware
 from m24.web.login import router as login_router
 from m24.web.pages import router as web_router
+from m24.search import analysis
 from m24.workflows import publisher
 from m24.workflows.celery_app import make_celery
 
@@ -60,10 +62,15 @@ def create_app(
         if app.state.identity is None:
             app.state.identity = Identity.build(settings, app.state.db, transport=identity_transport)
         publisher.install(make_celery(settings))
+        # The Korean analyser's model takes about a second to load: not on the first search request.
+        await asyncio.to_thread(analysis.warm_up)
         log.info("m24 %s started (%s); embedded: %s", __version__, settings.env.value, settings.embedded_components())
         try:
             yield
         finally:
+            search = getattr(app.state, "search", None)
+            if search is not None:
+                await search.close()
             if owns_db:
                 await app.state.db.dispose()
 

@@ -23,6 +23,11 @@ auth_app = typer.Typer(help="Identity helpers for development.", no_args_is_help
 app.add_typer(auth_app, name="auth")
 workflows_app = typer.Typer(help="Funding workflows: what is waiting, late or failed.", no_args_is_help=True)
 app.add_typer(workflows_app, name="workflows")
+search_app = typer.Typer(
+    help="The search index (Elasticsearch, or the database backend embedded): rebuild, verify, relay.",
+    no_args_is_help=True,
+)
+app.add_typer(search_app, name="search")
 
 log = logging.getLogger("m24.cli")
 
@@ -213,8 +218,127 @@ def seed(
     elapsed = time.perf_counter() - started
     if result.skipped:
         typer.echo("database already has data; seed skipped (use --reset to start over)")
-    else:
-        typer.echo(f"seeded in {elapsed:.1f}s: {result}")
+        return
+    typer.echo(f"seeded in {elapsed:.1f}s: {result}")
+    # Seeded rows are written in bulk, past the outbox: project them into the search index now.
+    from m24.search.backend import SearchUnavailable
+
+    try:
+        _rebuild_search(settings)
+    except SearchUnavailable as error:
+        typer.echo(f"search index not built ({error.message} {error.detail}); run `m24 search rebuild` later", err=True)
+
+
+def _rebuild_search(settings: Settings) -> dict[str, int]:
+    import asyncio
+
+    from m24.kit.db import Database
+    from m24.search import service as search
+
+    async def run() -> dict[str, int]:
+        db = Database(settings.effective_database_url)
+        backend = search.make_backend(settings, db)
+        started = time.perf_counter()
+        last = [0.0]
+
+        def progress(index: str, written: int) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= 1.0:
+                last[0] = now
+                typer.echo(f"  {index}: {written:,}건 색인 ({written / max(now - started, 1e-9):,.0f}건/초)", err=True)
+
+        try:
+            counts = await search.rebuild(db, backend, progress)
+        finally:
+            await backend.close()
+            await db.dispose()
+        elapsed = time.perf_counter() - started
+        typer.echo(
+            f"검색 색인 완료 ({backend.name}, {elapsed:.1f}s): "
+            + ", ".join(f"{name} {count:,}건" for name, count in counts.items())
+        )
+        return counts
+
+    return asyncio.run(run())
+
+
+@search_app.command("rebuild")
+def search_rebuild() -> None:
+    """Project every row into fresh indices and swap them in (the old ones answer until the swap)."""
+    from m24.search.backend import SearchUnavailable
+
+    try:
+        _rebuild_search(_settings())
+    except SearchUnavailable as error:
+        typer.echo(f"{error.message} ({error.detail})", err=True)
+        raise typer.Exit(1) from None
+
+
+@search_app.command("verify")
+def search_verify(
+    show: Annotated[int, typer.Option(min=0, max=10_000, help="Ids listed per kind of drift.")] = 10,
+) -> None:
+    """Compare the database with the index: missing, stale and extra documents. Exit 1 on any drift."""
+    import asyncio
+
+    from m24.kit.db import Database
+    from m24.search import service as search
+    from m24.search.backend import IndexDrift, SearchUnavailable
+
+    settings = _settings()
+
+    async def run() -> tuple[list[IndexDrift], int]:
+        db = Database(settings.effective_database_url)
+        backend = search.make_backend(settings, db)
+        try:
+            return await search.verify(db, backend), await search.outbox_backlog(db)
+        finally:
+            await backend.close()
+            await db.dispose()
+
+    try:
+        drifts, backlog = asyncio.run(run())
+    except SearchUnavailable as error:
+        typer.echo(f"{error.message} ({error.detail})", err=True)
+        raise typer.Exit(2) from None
+    for drift in drifts:
+        state = "일치" if drift.clean else "불일치"
+        typer.echo(
+            f"{drift.index}: {state} — DB {drift.expected:,}건, 색인 {drift.indexed:,}건, "
+            f"누락 {len(drift.missing):,} · 구버전 {len(drift.stale):,} · 불필요 {len(drift.extra):,}"
+        )
+        for label, ids in (("누락", drift.missing), ("구버전", drift.stale), ("불필요", drift.extra)):
+            for doc_id in ids[:show]:
+                typer.echo(f"  {label}\t{doc_id}")
+    typer.echo(f"outbox 대기 {backlog:,}건 (relay가 아직 반영하지 않은 변경)")
+    raise typer.Exit(0 if all(d.clean for d in drifts) else 1)
+
+
+@search_app.command("relay")
+def search_relay() -> None:
+    """Write every pending outbox change to the index now (the worker does this continuously)."""
+    import asyncio
+
+    from m24.kit.db import Database
+    from m24.search import service as search
+    from m24.search.backend import SearchUnavailable
+
+    settings = _settings()
+
+    async def run() -> int:
+        db = Database(settings.effective_database_url)
+        backend = search.make_backend(settings, db)
+        try:
+            return await search.relay_all(db, backend)
+        finally:
+            await backend.close()
+            await db.dispose()
+
+    try:
+        typer.echo(f"{asyncio.run(run()):,}건 반영")
+    except SearchUnavailable as error:
+        typer.echo(f"{error.message} ({error.detail})", err=True)
+        raise typer.Exit(1) from None
 
 
 @workflows_app.command("stuck")

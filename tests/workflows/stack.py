@@ -63,6 +63,18 @@ class Stack:
             "M24_NOTIFY_URL": self.notify.url,
             "M24_NOTIFY_API_KEY": NOTIFY_TEST_KEY,
             "M24_LOG_JSON": "false",
+            **self.search_env,
+        }
+
+    @property
+    def search_env(self) -> dict[str, str]:
+        """The full stack searches Elasticsearch (indices of its own); the embedded one its database."""
+        settings = self.settings()
+        if not settings.elasticsearch_url:
+            return {}
+        return {
+            "M24_ELASTICSEARCH_URL": settings.elasticsearch_url,
+            "M24_SEARCH_INDEX_PREFIX": settings.search_index_prefix,
         }
 
     def settings(self) -> Any:

@@ -65,7 +65,7 @@ def _analyser() -> Kiwi:
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                _kiwi = Kiwi(num_workers=0)
+                _kiwi = Kiwi()
     return _kiwi
 
 

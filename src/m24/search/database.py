@@ -232,7 +232,7 @@ class DatabaseBackend:
     # -- scoring -------------------------------------------------------------------------------------
 
     async def _stats(self, session: AsyncSession, index: str) -> dict[str, _Stats]:
-        columns = []
+        columns: list[sa.ColumnElement[Any]] = []
         for field in _FIELDS:
             length = _LENGTH[field]
             columns.append(sa.func.count().filter(length > 0))

@@ -174,7 +174,7 @@ def project_offering(offering: Offering, company: Company) -> Projection:
     return SearchDoc(SPECIALISTS, doc_id, IndexedKind.OFFERING.value, version, fields, source)
 
 
-def _offerings_statement() -> sa.Select[tuple[Offering, Company]]:
+def _offerings_statement() -> sa.Select[Offering, Company]:
     return sa.select(Offering, Company).join(Company, Company.id == Offering.company_id)
 
 

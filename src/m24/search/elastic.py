@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout, TransportError
+from elastic_transport import ConnectionTimeout, HttpxAsyncHttpNode, TransportError
 from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError
 from elasticsearch.helpers import async_streaming_bulk
 
@@ -178,7 +178,7 @@ class ElasticsearchBackend:
     def __init__(self, url: str, prefix: str = "m24", timeout: float = 5.0) -> None:
         self.prefix = prefix
         self.client = AsyncElasticsearch(
-            url, node_class="httpxasync", request_timeout=timeout, max_retries=1, retry_on_timeout=False
+            url, node_class=HttpxAsyncHttpNode, request_timeout=timeout, max_retries=1, retry_on_timeout=False
         )
         self._ready = False
 

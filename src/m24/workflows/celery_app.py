@@ -31,6 +31,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "m24.workflows.tasks.identity",
             "m24.workflows.tasks.funding",
             "m24.workflows.tasks.notifications",
+            "m24.workflows.tasks.search",
         ],
     )
     exchange = Exchange("m24", type="direct")
@@ -60,6 +61,9 @@ def make_celery(settings: Settings | None = None) -> Celery:
             },
             "funding-sla-sweep": {"task": "m24.funding.sla_sweep", "schedule": timedelta(minutes=5)},
             "notifications-sweep": {"task": "m24.notifications.sweep", "schedule": timedelta(minutes=1)},
+            # Catches up after a lost publish or an Elasticsearch outage.
+            "search-relay-sweep": {"task": "m24.search.relay", "schedule": timedelta(seconds=10)},
+            "designation-sweep": {"task": "m24.specialists.designation_sweep", "schedule": timedelta(hours=6)},
         },
     }
     if broker_url.startswith("sqla+"):

@@ -14,11 +14,14 @@ from celery.signals import worker_process_init, worker_process_shutdown
 import m24.portal.models  # noqa: F401  (every mapper must be configured before the first query)
 from m24.config import get_settings
 from m24.kit.db import Database
+from m24.search.backend import SearchBackend
+from m24.search.service import make_backend
 
 T = TypeVar("T")
 
 _loop: asyncio.AbstractEventLoop | None = None
 _db: Database | None = None
+_search: SearchBackend | None = None
 
 
 def database() -> Database:
@@ -27,6 +30,14 @@ def database() -> Database:
         url = get_settings().effective_database_url
         _db = Database(url) if url.startswith("sqlite") else Database(url, pool_size=2, max_overflow=2)
     return _db
+
+
+def search_backend() -> SearchBackend:
+    """This process's search backend (Elasticsearch client or the database backend)."""
+    global _search
+    if _search is None:
+        _search = make_backend(get_settings(), database())
+    return _search
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -39,9 +50,10 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 @worker_process_init.connect
 def _reset_after_fork(**_: Any) -> None:
     # The parent's engine and loop must never be shared with a forked child.
-    global _loop, _db
+    global _loop, _db, _search
     _loop = None
     _db = None
+    _search = None
 
 
 @worker_process_shutdown.connect

@@ -28,7 +28,8 @@ from m24.portal.funding.models import (
     RouteStep,
 )
 from m24.portal.people import repository as people
-from m24.portal.specialists.models import Offering
+from m24.portal.specialists import directory
+from m24.portal.specialists.models import Offering, SpecialistReference
 
 V = TypeVar("V")
 Fetch = Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, V]]]
@@ -69,6 +70,9 @@ class Loaders:
             db, funding.current_rule_sets
         )
         self.company_offerings: DataLoader[uuid.UUID, list[Offering]] = _list_loader(db, companies.offerings_by_company)
+        self.specialist_references: DataLoader[uuid.UUID, list[SpecialistReference]] = _list_loader(
+            db, directory.references_of
+        )
         self.company_name: DataLoader[uuid.UUID, str | None] = _mapping_loader(db, companies.names_by_ids)
         self.person_name: DataLoader[uuid.UUID, str | None] = _mapping_loader(db, people.names_by_ids)
         self.application_events: DataLoader[uuid.UUID, list[ApplicationEvent]] = _list_loader(

@@ -46,6 +46,9 @@ class CompanyProfileInput:
     is_listed: bool | None = None
     employees: int | None = None
     maturity_level: str | None = None
+    certifications: list[str] | None = strawberry.field(
+        default=None, description="Specialist firms: certifications held (replaces the list)."
+    )
 
 
 @strawberry.input
@@ -165,6 +168,7 @@ class IdentityMutations:
             is_listed=input.is_listed,
             employees=input.employees,
             maturity_level=input.maturity_level,
+            certifications=tuple(input.certifications) if input.certifications is not None else None,
         )
 
         async def work(session: AsyncSession) -> PrivateCompany:

@@ -68,6 +68,9 @@ class FundingProgram:
     application_ends_at: datetime
     budget_krw: BigInt
     max_award_krw: BigInt
+    grants_designation: bool = strawberry.field(
+        description="A 제조AI 전문기업 지정 call: approval designates the applicant instead of granting money."
+    )
     target_awards: int
     government_share_pct: int
     company_share_pct: int
@@ -147,6 +150,7 @@ class FundingProgram:
             application_ends_at=model.application_ends_at,
             budget_krw=BigInt(model.budget_krw),
             max_award_krw=BigInt(model.max_award_krw),
+            grants_designation=model.grants_designation,
             target_awards=model.target_awards,
             government_share_pct=model.government_share_pct,
             company_share_pct=model.company_share_pct,

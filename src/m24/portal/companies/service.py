@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from m24.portal.audit.service import RequestMeta, record
 from m24.portal.companies import policies
 from m24.portal.companies.models import Company, MaturityLevel
 from m24.portal.companies.schemas import RegisterCompany
+from m24.portal.indexing.service import IndexedKind, mark_changed
 from m24.portal.people.models import CompanyMembership, CompanyRole, MembershipStatus
 
 SYNC_ROLES_JOB = "m24.identity.sync_roles"
@@ -172,6 +173,8 @@ class ProfileChange:
     is_listed: bool | None = None
     employees: int | None = None
     maturity_level: str | None = None
+    #: Specialist firms: certifications held, each 1–100 characters, at most 20.
+    certifications: tuple[str, ...] | None = None
 
     def validated(self) -> ProfileChange:
         if self.description is not None and len(self.description) > 4000:
@@ -199,6 +202,15 @@ class ProfileChange:
                     f"maturityLevel: 알 수 없는 수준입니다: {self.maturity_level!r}",
                     field="maturityLevel",
                 ) from None
+        if self.certifications is not None:
+            cleaned = tuple(dict.fromkeys(c.strip() for c in self.certifications if c.strip()))
+            if len(cleaned) > 20 or any(len(c) > 100 for c in cleaned):
+                raise ValidationFailed(
+                    ErrorCode.INVALID_INPUT,
+                    "certifications: 인증은 20개까지, 각 100자 이하로 입력하세요.",
+                    field="certifications",
+                )
+            return replace(self, certifications=cleaned)
         return self
 
 
@@ -235,6 +247,17 @@ async def update_profile(
     if change.maturity_level is not None and company.maturity_level.value != change.maturity_level:
         changed["maturity_level"] = change.maturity_level
         company.maturity_level = MaturityLevel(change.maturity_level)
+    if change.certifications is not None and list(change.certifications) != list(company.certifications or []):
+        if not company.is_specialist:
+            raise ValidationFailed(
+                ErrorCode.NOT_A_SPECIALIST, "certifications: 공급기업만 인증을 등록합니다.", field="certifications"
+            )
+        changed["certifications"] = list(change.certifications)
+        company.certifications = list(change.certifications)
+    if changed and company.is_specialist:
+        # The profile is part of every offering's search document.
+        company.profile_version += 1
+        await mark_changed(session, IndexedKind.SPECIALIST, [company.id])
     if changed:
         record(
             session,

@@ -46,8 +46,10 @@ from m24.portal.funding.models import (
     StepStatus,
 )
 from m24.portal.funding.workflow import Action, Facts, Party, Transition, transition
+from m24.portal.indexing.service import IndexedKind, mark_changed
 from m24.portal.notifications.service import notify
 from m24.portal.people.models import AgencyMembership, AgencyRole, CompanyMembership, CompanyRole, MembershipStatus
+from m24.portal.specialists import directory
 
 REFRESH_COUNTERS_JOB = "m24.programs.refresh_counters"
 CHECK_ELIGIBILITY_JOB = "m24.funding.check_eligibility"
@@ -78,6 +80,8 @@ async def refresh_counters(session: AsyncSession, program_id: uuid.UUID) -> int 
     count = await repository.count_applications(session, program_id)
     if program.application_count != count:
         program.application_count = count
+        # updated_at moves, and with it the search document's version: keep the index level.
+        await mark_changed(session, IndexedKind.PROGRAM, [program.id])
     return count
 
 
@@ -356,6 +360,8 @@ async def create_application(
     company = await session.get(Company, company_id)
     if company is None or company.deleted_at is not None:
         raise NotFound("회사를 찾을 수 없습니다.", field="companyId")
+    if program.grants_designation:
+        await directory.check_can_apply_for_designation(session, company_id)
     duplicate = (
         await session.execute(
             sa.select(FundingApplication.id).where(
@@ -769,7 +775,19 @@ async def decide_application(
     now = now or utcnow()
     loaded = await load(session, principal, application_id, now=now)
     application = loaded.application
-    if approve:
+    designation = approve and loaded.program.grants_designation
+    if designation:
+        until = await directory.grant_designation(session, application.company_id, now)
+        await _apply(
+            session,
+            principal,
+            meta,
+            loaded,
+            Action.APPROVE,
+            "approved",
+            payload={"designated_until": until.isoformat()},
+        )
+    elif approve:
         award = award_krw if award_krw is not None else application.requested_amount_krw
         if not 0 < award <= loaded.program.max_award_krw:
             raise ValidationFailed(
@@ -790,7 +808,7 @@ async def decide_application(
         loaded.step.status = StepStatus.DONE
         loaded.step.completed_at = now
     await session.flush()
-    if approve:
+    if approve and not designation:
         await ledger.record_award(session, application, loaded.program, now)
     await notify(
         session,

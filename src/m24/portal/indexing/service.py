@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from m24.kit.jobs import enqueue_job, pending_jobs
 from m24.portal.indexing.models import SearchOutbox
 
-RELAY_JOB = "search.relay"
+RELAY_JOB = "m24.search.relay"
 
 
 class IndexedKind(enum.StrEnum):

@@ -34,6 +34,8 @@ SUBJECTS: dict[str, str] = {
     "agreement.proposed": "[제조AI24] 협약안이 도착했습니다",
     "invitation.company": "[제조AI24] 기업 구성원으로 초대되었습니다",
     "invitation.agency": "[제조AI24] 기관 담당자로 초대되었습니다",
+    "designation.renewal": "[제조AI24] 제조AI 전문기업 지정 만료 예정 안내",
+    "designation.expired": "[제조AI24] 제조AI 전문기업 지정이 만료되었습니다",
 }
 
 

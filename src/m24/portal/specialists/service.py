@@ -13,6 +13,7 @@ from m24.kit.errors import ErrorCode, NotFound, ValidationFailed
 from m24.portal.audit.service import RequestMeta, record
 from m24.portal.companies import policies
 from m24.portal.companies.service import enforce, load_company
+from m24.portal.indexing.service import IndexedKind, mark_changed
 from m24.portal.reference.ksic import parse_ksic
 from m24.portal.reference.regions import parse_region
 from m24.portal.specialists.models import Offering, OfferingKind, PriceModel
@@ -91,6 +92,7 @@ async def create_offering(
     )
     session.add(offering)
     await session.flush()
+    await mark_changed(session, IndexedKind.OFFERING, [offering.id])
     record(session, principal, "offering.created", "offering", offering.id, meta, company_id=company_id)
     return offering
 
@@ -121,7 +123,9 @@ async def update_offering(
     offering.monthly_price_krw = data.monthly_price_krw
     offering.industries = list(data.industries)
     offering.regions = list(data.regions)
+    offering.version += 1
     await session.flush()
+    await mark_changed(session, IndexedKind.OFFERING, [offering.id])
     record(session, principal, "offering.updated", "offering", offering.id, meta, company_id=offering.company_id)
     return offering
 
@@ -132,6 +136,8 @@ async def delete_offering(
     """Soft delete: references from past projects keep resolving."""
     offering = await _load_offering(session, principal, offering_id)
     offering.deleted_at = utcnow()
+    offering.version += 1
     await session.flush()
+    await mark_changed(session, IndexedKind.OFFERING, [offering.id])
     record(session, principal, "offering.deleted", "offering", offering.id, meta, company_id=offering.company_id)
     return offering
