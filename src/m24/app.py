@@ -33,12 +33,12 @@ from m24.integrations.nts import simulator as nts_simulator
 from m24.kit.db import Database
 from m24.observability import Metrics, request_context_middleware
 from m24.readiness import check_all
+from m24.search import analysis
 from m24.web.applications import router as applications_router
 from m24.web.dev_issuer_routes import build_router as build_dev_issuer_router
 from m24.web.identity import Identity, identity_middleware
 from m24.web.login import router as login_router
 from m24.web.pages import router as web_router
-from m24.search import analysis
 from m24.workflows import publisher
 from m24.workflows.celery_app import make_celery
 
