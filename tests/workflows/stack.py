@@ -88,9 +88,13 @@ class Stack:
             notify_api_key=NOTIFY_TEST_KEY,
         )
 
-    def start_worker(self, concurrency: int = 2, queues: str | None = None) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, concurrency: int = 2, queues: str | None = None, *, beat: bool = False
+    ) -> subprocess.Popen[bytes]:
         argv = [sys.executable, "-m", "celery", "-A", "m24.workflows.worker:celery_app", "worker"]
         argv += ["--queues", queues or ",".join(QUEUES), "--concurrency", str(concurrency)]
+        if beat:  # embedded beat: the periodic sweeps (search relay every 10 s, SLA, outbox)
+            argv += ["--beat", "--schedule", str(self.data_dir / f"beat-{len(self.workers)}")]
         argv += ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
         log = (self.data_dir / f"worker-{len(self.workers)}.log").open("wb")
         worker = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
