@@ -24,7 +24,7 @@ from m24.app import create_app
 from m24.integrations.nts.simulator import SimulatorServer
 from m24.kit.db import Database, make_sync_engine
 from m24.migrations import runner
-from tests.helpers import NTS_TEST_KEY, Api, settings_for
+from tests.helpers import NTS_TEST_KEY, SEARCH_PREFIX_ROOT, Api, settings_for
 
 PG_URL = os.environ.get("M24_TEST_DATABASE_URL")
 BROKER_URL = os.environ.get("M24_TEST_BROKER_URL")
@@ -139,17 +139,14 @@ class SqliteDatabases:
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_search_indices() -> Iterator[None]:
-    """Test runs own the Elasticsearch indices named m24t-*: cleared before and after the session."""
-    if not ES_URL:
-        yield
-        return
-
-    def drop() -> None:
-        httpx.delete(f"{ES_URL}/m24t-*", params={"ignore_unavailable": "true", "allow_no_indices": "true"}, timeout=30)
-
-    drop()
+    """This session's Elasticsearch indices (named after its pid) are deleted when it ends."""
     yield
-    drop()
+    if ES_URL:
+        httpx.delete(
+            f"{ES_URL}/{SEARCH_PREFIX_ROOT}-*",
+            params={"ignore_unavailable": "true", "allow_no_indices": "true"},
+            timeout=30,
+        )
 
 
 @pytest.fixture(scope="session")

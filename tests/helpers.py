@@ -19,8 +19,12 @@ ES_URL = os.environ.get("M24_TEST_ELASTICSEARCH_URL")
 NTS_TEST_KEY = "nts-test-key"
 
 
+#: Elasticsearch indices of this test session start with this (several sessions may share a server).
+SEARCH_PREFIX_ROOT = f"m24t{os.getpid()}"
+
+
 def search_prefix_for(database_url: str) -> str:
-    return "m24t-" + hashlib.sha1(database_url.encode()).hexdigest()[:12]
+    return f"{SEARCH_PREFIX_ROOT}-" + hashlib.sha1(database_url.encode()).hexdigest()[:12]
 
 
 def settings_for(database_url: str, **overrides: object) -> Settings:

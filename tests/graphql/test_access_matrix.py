@@ -22,7 +22,7 @@ from m24.portal.funding.models import (
     RouteStep,
 )
 from m24.portal.people.models import AgencyMembership, CompanyMembership, CompanyRole, MembershipStatus, Person
-from m24.portal.specialists.models import Offering
+from m24.portal.specialists.models import Offering, SpecialistReference
 from tests.helpers import Api
 
 PERSONAS = ["sme", "sme-staff", "specialist", "regional-reviewer", "central-approver", "admin", None]
@@ -44,6 +44,10 @@ class World:
     kosmo: str
     other_agency: str
     other_agency_membership: str
+    own_reference: str
+    other_reference: str
+    #: a completed project of a company none of the personas belongs to
+    other_completed_project: str
     #: (application id, ids of the applicant / supplier / sponsor companies, agency ids of its program)
     applications: list[tuple[str, set[str], set[str]]]
 
@@ -146,7 +150,29 @@ async def build_world(api: Api) -> World:
                 )
             parties = {str(c) for c in (company_id, supplier_id, sponsor_id) if c is not None}
             apps.append((str(app_id), parties, {str(a) for a in agency_ids}))
+        references = {}
+        async with api.db.write() as writing:
+            for company_id in (demo_specialist, other_specialist):
+                reference = SpecialistReference(company_id=company_id, title="실적", client_name="고객사", year=2024)
+                writing.add(reference)
+                await writing.flush()
+                references[company_id] = str(reference.id)
+        completed = (
+            await session.scalars(
+                sa.select(FundingApplication.id)
+                .where(
+                    FundingApplication.status == ApplicationStatus.COMPLETED,
+                    FundingApplication.supplier_company_id.is_not(None),
+                    FundingApplication.company_id != demo_sme,
+                    FundingApplication.supplier_company_id != demo_specialist,
+                )
+                .limit(1)
+            )
+        ).one()
         return World(
+            own_reference=references[demo_specialist],
+            other_reference=references[other_specialist],
+            other_completed_project=str(completed),
             demo_sme=str(demo_sme),
             demo_specialist=str(demo_specialist),
             other_company=str(other_company),
@@ -261,6 +287,30 @@ async def update_offering(api: Api, w: World, p: str | None, target: str) -> str
         as_=p,
     )
     return outcome(body, "updateOffering", "offering")
+
+
+async def add_reference(api: Api, w: World, p: str | None, target: str) -> str:
+    body = await api.gql(
+        "mutation($c: ID!) { addSpecialistReference(companyId: $c, input: "
+        '{title: "비전검사 구축", clientName: "고객사", year: 2024}) { errors { code } } }',
+        {"c": target},
+        as_=p,
+    )
+    return outcome(body, "addSpecialistReference", "reference")
+
+
+async def remove_reference(api: Api, w: World, p: str | None, target: str) -> str:
+    body = await api.gql(
+        "mutation($r: ID!) { removeSpecialistReference(id: $r) { errors { code } } }", {"r": target}, as_=p
+    )
+    return outcome(body, "removeSpecialistReference", "reference")
+
+
+async def rate_supplier(api: Api, w: World, p: str | None, target: str) -> str:
+    body = await api.gql(
+        "mutation($a: ID!) { rateSupplier(applicationId: $a, score: 5) { errors { code } } }", {"a": target}, as_=p
+    )
+    return outcome(body, "rateSupplier", "rating")
 
 
 async def delete_offering(api: Api, w: World, p: str | None, target: str) -> str:
@@ -413,6 +463,48 @@ MATRIX: dict[
             "sme": (None, NF),
             "sme-staff": (None, NF),
             "specialist": ("ok", NF),
+            "regional-reviewer": (None, NF),
+            "central-approver": (None, NF),
+            "admin": (None, NF),
+            None: (None, U),
+        },
+    ),
+    "addSpecialistReference": (
+        add_reference,
+        lambda w, p: w.own_company(p),
+        lambda w: w.other_specialist,
+        {
+            "sme": (FB, NF),
+            "sme-staff": (FB, NF),
+            "specialist": ("ok", NF),
+            "regional-reviewer": (None, NF),
+            "central-approver": (None, NF),
+            "admin": (None, NF),
+            None: (None, U),
+        },
+    ),
+    "removeSpecialistReference": (
+        remove_reference,
+        lambda w, p: w.own_reference if p == "specialist" else None,
+        lambda w: w.other_reference,
+        {
+            "sme": (None, NF),
+            "sme-staff": (None, NF),
+            "specialist": ("ok", NF),
+            "regional-reviewer": (None, NF),
+            "central-approver": (None, NF),
+            "admin": (None, NF),
+            None: (None, U),
+        },
+    ),
+    "rateSupplier": (
+        rate_supplier,
+        lambda w, p: None,
+        lambda w: w.other_completed_project,
+        {
+            "sme": (None, NF),
+            "sme-staff": (None, NF),
+            "specialist": (None, NF),
             "regional-reviewer": (None, NF),
             "central-approver": (None, NF),
             "admin": (None, NF),

@@ -233,6 +233,9 @@ async def test_rating_after_a_completed_project_once(db: Database) -> None:
     application, rater = await _completed_project(db)
     supplier_id = application.supplier_company_id
     assert supplier_id is not None
+    # The seed rates its completed projects; start this one afresh.
+    async with db.write() as session:
+        await session.execute(sa.delete(SpecialistRating).where(SpecialistRating.application_id == application.id))
     before = await _rating_state(db, supplier_id)
     async with db.write() as session:
         await directory.rate_supplier(session, rater, application.id, 4, "납기와 사후관리 모두 만족", META)
@@ -271,13 +274,15 @@ async def test_rating_refused_before_completion_and_out_of_range(db: Database) -
         )
     assert person_id is not None
     rater = await person_principal(db, person_id)
+    async with db.read() as session:
+        before = await session.scalar(sa.select(sa.func.count()).select_from(SpecialistRating))
     for score, code in ((4, "PROJECT_NOT_COMPLETED"), (9, "INVALID_INPUT")):
         with pytest.raises(AppError) as caught:
             async with db.write() as session:
                 await directory.rate_supplier(session, rater, application.id, score, "", META)
         assert caught.value.code.value == code
     async with db.read() as session:
-        assert await session.scalar(sa.select(sa.func.count()).select_from(SpecialistRating)) == 0
+        assert await session.scalar(sa.select(sa.func.count()).select_from(SpecialistRating)) == before
 
 
 # --- references and profile ----------------------------------------------------------------------------

@@ -11,12 +11,13 @@ import dataclasses
 import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from m24.kit.db import utcnow
+from m24.kit.db import Database, utcnow
 from m24.kit.errors import ValidationFailed
 from m24.portal.indexing.models import SearchDocument, SearchPosting
 from m24.portal.indexing.service import IndexedKind, mark_changed
@@ -272,7 +273,7 @@ async def test_search_everything_mixes_kinds(search_backend: SearchBackend) -> N
 
 
 async def test_similar_specialists_are_other_firms_offering_the_same_kind(
-    search_backend: SearchBackend, corpus: Corpus, corpus_db: Any
+    search_backend: SearchBackend, corpus: Corpus, corpus_db: Database
 ) -> None:
     shares: list[float] = []
     for company_id, offerings in corpus.by_company.items():
@@ -290,7 +291,7 @@ async def test_similar_specialists_are_other_firms_offering_the_same_kind(
 
 
 async def test_similar_specialists_of_a_firm_without_offerings_is_empty(
-    search_backend: SearchBackend, corpus_db: Any
+    search_backend: SearchBackend, corpus_db: Database
 ) -> None:
     similar = await service.similar_specialists(search_backend, corpus_db, uuid.uuid4())
     assert similar.results.hits == [] and similar.results.total == 0
@@ -523,10 +524,8 @@ async def test_the_relay_applies_changes_and_verify_sees_stale_ones_before(scrat
 # --- choosing a backend -----------------------------------------------------------------------------
 
 
-async def test_make_backend_picks_elasticsearch_only_when_configured(tmp_path: Any) -> None:
+async def test_make_backend_picks_elasticsearch_only_when_configured(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
-    from m24.kit.db import Database
-
     db = Database(url)
     try:
         assert isinstance(service.make_backend(settings_for(url), db), DatabaseBackend)

@@ -28,7 +28,8 @@ K = 10
 #: database 0.8783, Elasticsearch 0.8783 (equal to the fourth decimal; Elasticsearch stores field lengths
 #: lossily). Lowest on both: "식품 공장 자동화" 0.29, "화장품 GMP" 0.42, "설비 고장 미리 알고 싶다" 0.48.
 NDCG_FLOOR = 0.85
-#: Measured: the top-3 titles, and the top-3 firms, agree on all 75 queries.
+#: Measured: the top-3 titles agree on 75 of 75 queries, the top-3 firms on 74 (a near-tie between two
+#: firms offering the same title).
 TOP3_AGREEMENT_MARGIN = 2
 
 
@@ -104,6 +105,9 @@ async def test_both_backends_rank_alike(
         if db.top3[q] != es.top3[q]:
             print(f"  top-3 differs for {q!r}: database {db.top3[q]} / elasticsearch {es.top3[q]}")
     same_firms = [q for q in db.top3_firms if db.top3_firms[q] == es.top3_firms[q]]
+    for q in db.top3_firms:
+        if q not in same_firms:
+            print(f"  top-3 firms differ for {q!r} (titles {db.top3[q]} / {es.top3[q]})")
     print(
         f"\ntop-3 agreement: titles {len(agreeing)}/{len(db.top3)}, firms {len(same_firms)}/{len(db.top3)}; "
         f"mean nDCG database {db.mean:.4f}, Elasticsearch {es.mean:.4f}"

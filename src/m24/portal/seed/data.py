@@ -905,6 +905,16 @@ REJECTION_REASONS: tuple[str, ...] = (
 
 # --- Specialist offerings ---------------------------------------------------------------------------
 
+#: What SMEs write when they rate a supplier after a completed project.
+RATING_COMMENTS: tuple[str, ...] = (
+    "일정대로 구축했고 현장 교육이 꼼꼼했습니다.",
+    "불량 검출률이 눈에 띄게 좋아졌습니다.",
+    "초기 데이터 수집에 시간이 걸렸지만 결과는 만족합니다.",
+    "사후관리 대응이 빨랐습니다.",
+    "현장 작업자 의견을 잘 반영해 주었습니다.",
+    "",
+)
+
 
 @dataclass(frozen=True)
 class OfferingSpec:

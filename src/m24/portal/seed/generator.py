@@ -156,6 +156,7 @@ class SeedReport:
     application_route_steps: int = 0
     review_assignments: int = 0
     support_awards: int = 0
+    specialist_ratings: int = 0
     specialist_offerings: int = 0
     courses: int = 0
     course_sessions: int = 0
@@ -428,6 +429,7 @@ class _Seeder:
             "application_route_steps": [],
             "review_assignments": [],
             "support_awards": [],
+            "specialist_ratings": [],
         }
         self.demo_sme = -1
         self.demo_specialist = -1
@@ -1066,7 +1068,13 @@ class _Seeder:
             for name, batch in rows.items():
                 self._insert(conn, name, batch)
         total = len(applications)
-        children = ("funding_application_events", "application_route_steps", "review_assignments", "support_awards")
+        children = (
+            "funding_application_events",
+            "application_route_steps",
+            "review_assignments",
+            "support_awards",
+            "specialist_ratings",
+        )
         for start in range(0, total, BATCH_SIZE):
             chunk = applications[start : start + BATCH_SIZE]
             ids = {a["id"] for a in chunk}
@@ -1076,6 +1084,21 @@ class _Seeder:
                     source = events if table == "funding_application_events" else self.workflow_rows[table]
                     self._insert(conn, table, [e for e in source if e["application_id"] in ids])
             self._report("지원사업 신청", min(start + BATCH_SIZE, total), total)
+        # Rating aggregates of the suppliers rated above (the directory sorts and shows these).
+        rated = sa.table("specialist_ratings", sa.column("supplier_company_id"), sa.column("score"))
+        companies = sa.table("companies", sa.column("id"), sa.column("rating_count"), sa.column("rating_average"))
+        mine = rated.c.supplier_company_id == companies.c.id
+        with self.engine.begin() as conn:
+            conn.execute(
+                companies.update()
+                .where(companies.c.id.in_(sa.select(rated.c.supplier_company_id)))
+                .values(
+                    rating_count=sa.select(sa.func.count()).where(mine).scalar_subquery(),
+                    rating_average=sa.select(sa.func.round(sa.func.avg(rated.c.score), 2))
+                    .where(mine)
+                    .scalar_subquery(),
+                )
+            )
 
     def _routing_rules(self, rng: random.Random) -> list[Row]:
         created = self.anchor - timedelta(days=400)
@@ -1165,6 +1188,22 @@ class _Seeder:
             recouped = app["requested_amount_krw"] // 5 if status is _S.RECOUPED else 0
             if recouped:
                 app["recouped_krw"] = recouped
+            if status is _S.COMPLETED and supplier is not None:
+                # The SME rates its supplier after the project (most are satisfied, not all).
+                rated_at = times[-1] + timedelta(days=rng.randint(1, 20))
+                self.workflow_rows["specialist_ratings"].append(
+                    {
+                        "id": _new_id(rng),
+                        "created_at": rated_at,
+                        "updated_at": rated_at,
+                        "application_id": app["id"],
+                        "supplier_company_id": supplier,
+                        "rater_company_id": company.id,
+                        "rater_person_id": company.rep_id,
+                        "score": rng.choices((2, 3, 4, 5), weights=(1, 3, 8, 6))[0],
+                        "comment": rng.choice(data.RATING_COMMENTS),
+                    }
+                )
             self.workflow_rows["support_awards"].append(
                 {
                     "id": _new_id(rng),
