@@ -260,10 +260,13 @@ async def test_rating_after_a_completed_project_once(db: Database) -> None:
 async def test_rating_refused_before_completion_and_out_of_range(db: Database) -> None:
     async with db.read() as session:
         application = await session.scalar(
-            sa.select(FundingApplication).where(
-                FundingApplication.status == ApplicationStatus.IN_PROGRESS,
+            sa.select(FundingApplication)
+            .where(
+                FundingApplication.status != ApplicationStatus.COMPLETED,
                 FundingApplication.supplier_company_id.is_not(None),
             )
+            .order_by(FundingApplication.id)
+            .limit(1)
         )
         assert application is not None
         person_id = await session.scalar(
