@@ -17,7 +17,9 @@ Rebuild (docs/s of the ``specialists`` index):
 * ours: ``m24.search.service.rebuild(db, backend, progress)`` with an ``ElasticsearchBackend`` (both indices
   are rebuilt, as the CLI does; the ``specialists`` figure is the backend's ``rebuild`` call for that index:
   keyset-paged reads from PostgreSQL, projection and Korean analysis of every document, the bulk load with
-  external versions, then refresh and the alias swap);
+  external versions, then refresh and the alias swap). Any ``functools`` caches of the analysis and
+  projection modules are emptied first (building the raw bodies filled them), so it starts cold, as a
+  fresh ``m24 search rebuild`` process does; their statistics afterwards are recorded;
 * raw: ``elasticsearch.helpers.async_bulk`` (chunk size 1000, as ours) loading the very same document
   bodies, built beforehand with ``documents.iterate_index`` + ``body_of`` outside the timing, with the same
   ids and external versions, into a scratch index with the same mapping and settings (refresh off during the
@@ -73,6 +75,7 @@ import sqlalchemy as sa
 from elastic_transport import HttpxAsyncHttpNode
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_bulk
+from strawberry.schema.schema import Schema as StrawberrySchema
 
 import m24.graphql.queries.search as graphql_search
 from bench._workflow_stack import revision
@@ -355,6 +358,17 @@ async def raw_bulk(client: AsyncElasticsearch, name: str, docs: list[tuple[str, 
     return elapsed
 
 
+def clear_memos() -> dict[str, Any]:
+    """Empty every ``functools`` cache of the analysis and projection modules; return them by name."""
+    memos = {}
+    for module in (analysis, documents):
+        for name, value in vars(module).items():
+            if callable(getattr(value, "cache_clear", None)) and callable(getattr(value, "cache_info", None)):
+                value.cache_clear()
+                memos[f"{module.__name__}.{name}"] = value
+    return memos
+
+
 def progress_printer(label: str) -> Callable[[str, int], None]:
     started = time.perf_counter()
     last = [0.0]
@@ -435,8 +449,8 @@ async def measure(args: argparse.Namespace, url: str, prefix: str, data_dir: Pat
     admin = make_client(args.es, 120.0)
     out: dict[str, Any] = {}
     try:
-        info = await admin.info()
-        out["elasticsearch"] = info["version"]["number"]
+        nodes = (await admin.nodes.info(node_id="_local", filter_path="nodes.*.version")).body
+        out["elasticsearch"] = next(iter(nodes["nodes"].values()))["version"]
 
         # -- rebuild ---------------------------------------------------------------------------------
         started = time.perf_counter()
@@ -448,6 +462,8 @@ async def measure(args: argparse.Namespace, url: str, prefix: str, data_dir: Pat
         backend = TimedBackend(args.es, prefix=prefix, timeout=60.0)
         try:
             await backend.ensure_ready()  # the empty initial indices, not part of a rebuild
+            # Building the bodies above filled any analysis memo: start cold, as `m24 search rebuild` does.
+            memos = clear_memos()
             started = time.perf_counter()
             counts = await service.rebuild(db, backend, progress_printer("rebuild"))
             service_s = time.perf_counter() - started
@@ -469,7 +485,7 @@ async def measure(args: argparse.Namespace, url: str, prefix: str, data_dir: Pat
             "ratio_ours_over_raw": round(ours_rate / statistics.mean(raw_rates), 3),
             "service_rebuild_s": round(service_s, 2),
             "portal_documents": counts[documents.PORTAL],
-            "analyse_memoised": hasattr(analysis.analyse, "cache_info"),
+            "analysis_memos": {name: str(memo.cache_info()) for name, memo in memos.items()},
         }
         del docs
 
@@ -544,14 +560,19 @@ async def latency(args: argparse.Namespace, db: Database, url: str, prefix: str,
                         took_ms.append(int(raw["took"]))
                         per_case[case.text][1].append(seconds * 1000)
 
-        # Instrumented pass: where the GraphQL time goes.
+        # Instrumented pass: where the GraphQL time goes. Strawberry's parse + validate step and its
+        # execution are private methods of its Schema: wrapped only if this Strawberry has them.
         backend = app.state.search
         parts = Breakdown()
+        parts.wrap_async(service, "search_specialists", "service")
         parts.wrap_sync(service, "analyse_query", "analysis")
         parts.wrap_async(backend, "search_specialists", "backend")
         parts.wrap_async(backend, "_call", "es_round_trip")
         parts.wrap_sync(service, "highlights_for", "highlights")
         parts.wrap_async(graphql_search, "_hydrate_specialists", "hydration")
+        for method, part in (("_prepare_operation_async", "prepare"), ("_execute_operation", "execute")):
+            if hasattr(StrawberrySchema, method):
+                parts.wrap_async(StrawberrySchema, method, part)
         instrumented = 0.0
         try:
             for _ in range(args.breakdown_rounds):
@@ -561,17 +582,27 @@ async def latency(args: argparse.Namespace, db: Database, url: str, prefix: str,
         finally:
             parts.undo()
         n = args.breakdown_rounds * len(cases)
-        t = parts.totals
+        t = {k: v / n * 1000 for k, v in parts.totals.items()}
         breakdown_ms = {
             "request": instrumented / n * 1000,
-            "analysis": t.get("analysis", 0.0) / n * 1000,
-            "es_round_trip": t.get("es_round_trip", 0.0) / n * 1000,
-            "es_response_to_results": (t.get("backend", 0.0) - t.get("es_round_trip", 0.0)) / n * 1000,
-            "highlights": t.get("highlights", 0.0) / n * 1000,
-            "hydration": t.get("hydration", 0.0) / n * 1000,
+            "analysis": t.get("analysis", 0.0),
+            "es_round_trip": t.get("es_round_trip", 0.0),
+            "es_response_to_results": t.get("backend", 0.0) - t.get("es_round_trip", 0.0),
+            "highlights": t.get("highlights", 0.0),
+            "hydration": t.get("hydration", 0.0),
+            "service_rest": t.get("service", 0.0)
+            - t.get("analysis", 0.0)
+            - t.get("backend", 0.0)
+            - t.get("highlights", 0.0),
         }
+        if "prepare" in t and "execute" in t:
+            # Parsing and validating the query document (every request: no parser or validation cache).
+            breakdown_ms["graphql_parse_validate"] = t["prepare"]
+            # Resolver glue (facets, cursors) and completing/serialising ~400 fields (the facet buckets).
+            breakdown_ms["graphql_execution_rest"] = t["execute"] - t.get("service", 0.0) - t.get("hydration", 0.0)
         accounted = sum(v for k, v in breakdown_ms.items() if k != "request")
-        breakdown_ms["asgi_strawberry_serialisation_rest"] = breakdown_ms["request"] - accounted
+        # HTTP over ASGI: middleware (request context, identity), routing, JSON bodies.
+        breakdown_ms["asgi_http_rest"] = breakdown_ms["request"] - accounted
 
         if args.cprofile:
             profiler = cProfile.Profile()
@@ -581,7 +612,7 @@ async def latency(args: argparse.Namespace, db: Database, url: str, prefix: str,
                     await graphql(case)
             profiler.disable()
             text = io.StringIO()
-            pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(35)
+            pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(60)
             print(text.getvalue(), file=sys.stderr)
     await client.close()
 

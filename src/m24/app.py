@@ -39,6 +39,7 @@ from m24.web.dev_issuer_routes import build_router as build_dev_issuer_router
 from m24.web.identity import Identity, identity_middleware
 from m24.web.login import router as login_router
 from m24.web.pages import router as web_router
+from m24.web.specialists import router as specialists_router
 from m24.workflows import publisher
 from m24.workflows.celery_app import make_celery
 
@@ -113,6 +114,7 @@ def create_app(
     app.include_router(graphql, prefix="/graphql")
     app.include_router(web_router)
     app.include_router(applications_router)
+    app.include_router(specialists_router)
     app.include_router(login_router)
     if not settings.is_production:
         _mount_embedded_stand_ins(app, settings)

@@ -177,3 +177,20 @@ async def test_paging_is_disjoint_and_sorts_hold(search_api: Api) -> None:
     present = [r for r in ratings if r is not None]
     assert present == sorted(present, reverse=True)
     assert ratings[: len(present)] == present, "unrated firms come last"
+
+
+async def test_web_directory_pages(search_api: Api) -> None:
+    client = search_api.client
+    page = await client.get("/specialists", params={"q": "비전검사를"})
+    assert page.status_code == 200
+    assert "<em>" in page.text and "/specialists/" in page.text and "개 기업" in page.text
+    narrowed = await client.get("/specialists", params={"q": "비전검사를", "kind": "vision_inspection"})
+    assert narrowed.status_code == 200 and "AI 비전검사" in narrowed.text
+    too_long = await client.get("/specialists", params={"q": "가" * 300})
+    assert too_long.status_code == 422 and "200자 이하" in too_long.text
+    hits = _result(await search_api.gql(SEARCH, {"q": "MES 구독", "first": 1}))["hits"]
+    profile = await client.get(f"/specialists/{hits[0]['specialist']['id']}")
+    assert (
+        profile.status_code == 200 and hits[0]["specialist"]["name"] in profile.text and "제공 솔루션" in profile.text
+    )
+    assert (await client.get("/specialists/not-a-uuid")).status_code == 404

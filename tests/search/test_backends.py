@@ -225,12 +225,6 @@ async def test_suggest_completes_a_word_being_typed(search_backend: SearchBacken
     assert await service.suggest(search_backend, "*:*") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="suggest matches the typed prefix against analysed title tokens; Kiwi indexes 'AI 비전검사 솔루션' "
-    "as 비전+검사 and '스마트공장 …' as 스마트+공장, so a prefix running into the next morpheme (비전검, "
-    "스마트공) misses them (reported; remove this mark when fixed)",
-)
 async def test_suggest_completes_across_a_compound(search_backend: SearchBackend) -> None:
     assert "AI 비전검사 솔루션" in await service.suggest(search_backend, "비전검")
     assert "스마트공장 수준확인 대비 컨설팅" in await service.suggest(search_backend, "스마트공")
@@ -246,13 +240,6 @@ async def test_suggest_offers_the_same_titles_on_both_backends(
         assert db == es, prefix
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DatabaseBackend.suggest scores the exact (non-last) tokens as idf·tf·(k1+1)/(tf+k1), without "
-    "BM25 length normalisation, while Elasticsearch's match_bool_prefix normalises by the title field's "
-    "length (which includes the firm's name): equal titles of different firms rank differently, so the "
-    "firm names suggested differ (reported; remove this mark when fixed)",
-)
 async def test_suggest_ranks_alike_on_both_backends(
     database_backend: DatabaseBackend, elasticsearch_backend: ElasticsearchBackend
 ) -> None:

@@ -24,10 +24,11 @@ from tests.search.judged_queries import JUDGED_QUERIES, JudgedQuery
 
 K = 10
 
-#: Measured on the scale-500 corpus (seed and 75 judged queries as of commit 3d81a4d): mean nDCG@10
-#: database 0.8783, Elasticsearch 0.8783 (equal to the fourth decimal; Elasticsearch stores field lengths
-#: lossily). Lowest on both: "식품 공장 자동화" 0.29, "화장품 GMP" 0.42, "설비 고장 미리 알고 싶다" 0.48.
-NDCG_FLOOR = 0.85
+#: Measured on the scale-500 corpus (75 judged queries): mean nDCG@10 0.8783 on both backends before
+#: compounds were indexed with their parts and multi-token spelling variants folded; 0.8890 on both
+#: after (equal to the fourth decimal; Elasticsearch stores field lengths lossily). The floor sits a
+#: little under that, so a regression in analysis or scoring fails the suite.
+NDCG_FLOOR = 0.86
 #: Measured: the top-3 titles agree on 75 of 75 queries, the top-3 firms on 74 (a near-tie between two
 #: firms offering the same title).
 TOP3_AGREEMENT_MARGIN = 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from starlette.requests import Request
 from strawberry.fastapi import BaseContext
@@ -14,7 +13,7 @@ from m24.graphql.dataloaders import Loaders
 from m24.kit.db import Database
 from m24.portal.audit.service import RequestMeta
 from m24.search.backend import SearchBackend
-from m24.search.service import make_backend
+from m24.search.service import backend_of_app
 
 
 @dataclass
@@ -37,15 +36,6 @@ class Context(BaseContext):
         super().__init__()
 
 
-def search_backend_of(state: Any) -> SearchBackend:
-    """The app's search backend, built on first use (the database may only exist after startup)."""
-    backend: SearchBackend | None = getattr(state, "search", None)
-    if backend is None:
-        backend = make_backend(state.settings, state.db)
-        state.search = backend
-    return backend
-
-
 def make_context(request: Request) -> Context:
     state = request.app.state
     db: Database = state.db
@@ -53,7 +43,7 @@ def make_context(request: Request) -> Context:
         db=db,
         settings=state.settings,
         loaders=Loaders(db),
-        search=search_backend_of(state),
+        search=backend_of_app(state),
         principal=getattr(request.state, "principal", ANONYMOUS),
         request_id=getattr(request.state, "request_id", "-"),
         client_ip=request.client.host if request.client else None,

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,19 +36,20 @@ _CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "NNB"})
 _STEM_TAGS = frozenset({"VV", "VA"})
 _STOP_NNB = frozenset({"것", "수", "등", "때", "중", "개", "년", "월", "일"})
 
-#: Spelling variants people type, folded at index and query time alike.
-VARIANTS: dict[str, str] = {
-    "비젼": "비전",
-    "인공지능": "ai",
-    "에이아이": "ai",
-    "스마트팩토리": "스마트공장",
-    "팩토리": "공장",
-    "예지정비": "예지보전",
-    "메스": "mes",
-    "이알피": "erp",
-    "사스": "saas",
-    "클라우드형": "클라우드",
+#: Spelling variants people type, folded at index and query time alike: a token, or a run of tokens
+#: as Kiwi splits them, is replaced by the tokens of the catalogue's own spelling (analysed the same
+#: way, so "스마트팩토리" gives exactly what "스마트공장" gives).
+VARIANTS: dict[tuple[str, ...], str] = {
+    ("비젼",): "비전",
+    ("인공", "지능"): "AI",
+    ("에이아이",): "AI",
+    ("스마트팩토리",): "스마트공장",
+    ("스마트", "팩토리"): "스마트공장",
+    ("예지정비",): "예지보전",
+    ("메스",): "MES",
+    ("사스",): "SaaS",
 }
+_LONGEST_VARIANT = max(len(k) for k in VARIANTS)
 
 #: Longest text analysed: a query is cut to this length before analysis (queries are validated to
 #: be far shorter; documents longer than this are indexed by their beginning).
@@ -80,16 +82,14 @@ class Analysed:
     grams: list[str]
     #: [start, end, token] in the original text, for highlighting.
     spans: list[list[Any]]
+    #: Words as written (adjacent content morphemes joined, lower-cased): what autocomplete matches a
+    #: typed prefix against, so "비전검" completes "비전검사" however Kiwi split it.
+    words: list[str] = field(default_factory=list)
 
 
 def _normalise(text: str) -> str:
     cleaned = "".join(ch if ch.isprintable() else " " for ch in unicodedata.normalize("NFKC", text))
     return cleaned[:MAX_ANALYSED_CHARS]
-
-
-def _fold(form: str) -> str:
-    lowered = form.lower()
-    return VARIANTS.get(lowered, lowered)
 
 
 def _bigrams(run: str) -> list[str]:
@@ -98,45 +98,110 @@ def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def analyse(text: str) -> Analysed:
-    text = _normalise(text)
+def _is_hangul(text: str) -> bool:
+    return all("가" <= ch <= "힣" for ch in text)
+
+
+def _keep(form: str, tag: str) -> bool:
+    if tag == "NNB":
+        return form not in _STOP_NNB
+    return tag in _CONTENT_TAGS or (tag in _STEM_TAGS and len(form) >= 2)
+
+
+@lru_cache(maxsize=50_000)
+def _parts(compound: str) -> tuple[tuple[str, int, int], ...]:
+    """How Kiwi splits a compound noun on its own: Kiwi keeps "비전검사" whole in some sentences and
+    splits it in others, so compounds are indexed with their parts as well."""
+    with _use_lock:
+        morphemes = _analyser().tokenize(compound)
+    parts = tuple((m.form, m.start, m.len) for m in morphemes if _keep(m.form, m.tag))
+    return parts if len(parts) > 1 and "".join(p[0] for p in parts) == compound else ()
+
+
+def _fold(tokens: list[str], spans: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    out_tokens: list[str] = []
+    out_spans: list[list[Any]] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(_LONGEST_VARIANT, len(tokens) - i), 0, -1):
+            canonical = VARIANTS.get(tuple(tokens[i : i + n]))
+            if canonical is not None:
+                begin, end = spans[i][0], spans[i + n - 1][1]
+                for token in _analyse_cached(canonical).tokens:
+                    out_tokens.append(token)
+                    out_spans.append([begin, end, token])
+                i += n
+                break
+        else:
+            out_tokens.append(tokens[i])
+            out_spans.append(spans[i])
+            i += 1
+    return out_tokens, out_spans
+
+
+@lru_cache(maxsize=100_000)
+def _analyse_cached(text: str) -> Analysed:
     if not text.strip():
-        return Analysed([], [], [])
+        return Analysed([], [], [], [])
     kiwi = _analyser()
     with _use_lock:  # Kiwi objects are not documented as thread-safe; analysis is short.
         morphemes = kiwi.tokenize(text)
     tokens: list[str] = []
     spans: list[list[Any]] = []
     grams: list[str] = []
+    words: list[str] = []
     run = ""
     run_end = -1
+
+    def close_run() -> None:
+        if run:
+            grams.extend(_bigrams(run))
+            words.append(run)
+
     for m in morphemes:
         form, tag, start, length = m.form, m.tag, m.start, m.len
-        keep = tag in _CONTENT_TAGS or (tag in _STEM_TAGS and len(form) >= 2)
-        if tag == "NNB" and form in _STOP_NNB:
-            keep = False
-        if not keep:
-            grams.extend(_bigrams(run))
+        if not _keep(form, tag):
+            close_run()
             run, run_end = "", -1
             continue
-        token = _fold(form)
+        token = form.lower()
         tokens.append(token)
         spans.append([start, start + length, token])
+        if tag in ("NNG", "NNP") and len(form) >= 3 and _is_hangul(form):
+            for part, offset, part_length in _parts(form):
+                tokens.append(part)
+                spans.append([start + offset, start + offset + part_length, part])
         # A run is content morphemes touching each other in the original text (one written word).
-        if start == run_end and tag not in ("SL", "SN"):
-            run += form.lower()
+        if tag in ("SL", "SN"):
+            close_run()
+            run, run_end = "", -1
+            words.append(token)
+            continue
+        if start == run_end:
+            run += token
         else:
-            grams.extend(_bigrams(run))
-            run = form.lower() if tag not in ("SL", "SN") else ""
+            close_run()
+            run = token
         run_end = start + length
-    grams.extend(_bigrams(run))
-    return Analysed(tokens, grams, spans)
+    close_run()
+    tokens, spans = _fold(tokens, spans)
+    return Analysed(tokens, grams, spans, words)
+
+
+def analyse(text: str) -> Analysed:
+    """Tokens, grams, spans and words of a text (memoised: catalogue texts repeat a lot)."""
+    return _analyse_cached(_normalise(text))
 
 
 def query_terms(text: str) -> Analysed:
     """A query's analysis: as for documents, with repeated tokens and grams kept once."""
     analysed = analyse(text)
-    return Analysed(list(dict.fromkeys(analysed.tokens)), list(dict.fromkeys(analysed.grams)), analysed.spans)
+    return Analysed(
+        list(dict.fromkeys(analysed.tokens)),
+        list(dict.fromkeys(analysed.grams)),
+        analysed.spans,
+        list(dict.fromkeys(analysed.words)),
+    )
 
 
 def highlight(text: str, spans: list[list[Any]], terms: set[str], *, limit: int = 160) -> str | None:

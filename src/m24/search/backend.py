@@ -59,6 +59,8 @@ class Terms:
 
     tokens: tuple[str, ...] = ()
     grams: tuple[str, ...] = ()
+    #: words as written, for prefix completion
+    words: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -50,12 +50,13 @@ from m24.search.documents import (
 
 K1 = 1.2
 B = 0.75
-_FIELDS = ("title", "body", "profile", "grams")
+_FIELDS = ("title", "body", "profile", "grams", "words")
 _LENGTH = {
     "title": SearchDocument.len_title,
     "body": SearchDocument.len_body,
     "profile": SearchDocument.len_profile,
     "grams": SearchDocument.len_grams,
+    "words": SearchDocument.len_words,
 }
 
 
@@ -368,12 +369,13 @@ class DatabaseBackend:
         ]
 
     async def suggest(self, terms: Terms, size: int) -> list[Hit]:
-        """Every token but the last must-or-may match exactly, the last as a prefix (match_bool_prefix)."""
-        if not terms.tokens:
+        """As Elasticsearch's ``match_bool_prefix`` over the title's written words: earlier words
+        match exactly (BM25, length-normalised), the last as a prefix (a constant score of 1)."""
+        if not terms.words:
             return []
-        *exact, last = terms.tokens
+        *exact, last = terms.words
         async with self.db.read() as session:
-            stats = (await self._stats(session, SPECIALISTS))["title"]
+            stats = (await self._stats(session, SPECIALISTS))["words"]
             escaped = last.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             condition = sa.or_(
                 SearchPosting.term.in_(exact) if exact else sa.false(),
@@ -382,20 +384,31 @@ class DatabaseBackend:
             rows = (
                 await session.execute(
                     sa.select(SearchPosting.doc_id, SearchPosting.term, SearchPosting.tf).where(
-                        SearchPosting.index_name == SPECIALISTS, SearchPosting.field == "title", condition
+                        SearchPosting.index_name == SPECIALISTS, SearchPosting.field == "words", condition
                     )
                 )
             ).all()
-            df = Counter(term for _, term, _ in rows)
+            doc_ids = list({doc_id for doc_id, _, _ in rows})
+            lengths: dict[str, int] = {}
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start : start + 500]
+                found = await session.execute(
+                    sa.select(SearchDocument.doc_id, SearchDocument.len_words).where(
+                        SearchDocument.index_name == SPECIALISTS, SearchDocument.doc_id.in_(chunk)
+                    )
+                )
+                lengths.update({doc_id: int(length) for doc_id, length in found.all()})
+            df = Counter(term for _, term, _ in rows if term in exact)
             scores: dict[str, float] = defaultdict(float)
             prefix_seen: set[str] = set()
             for doc_id, term, tf in rows:
                 if term.startswith(last) and doc_id not in prefix_seen:
                     prefix_seen.add(doc_id)
                     scores[doc_id] += 1.0  # a prefix query scores a constant, as in Elasticsearch
-                if term in exact and stats.docs:
+                if term in exact and stats.docs and doc_id in lengths:
                     idf = math.log(1 + (stats.docs - df[term] + 0.5) / (df[term] + 0.5))
-                    scores[doc_id] += idf * tf * (K1 + 1) / (tf + K1)
+                    norm = K1 * (1 - B + B * lengths[doc_id] / stats.avgdl)
+                    scores[doc_id] += idf * tf * (K1 + 1) / (tf + norm)
             sources = await self._sources(session, SPECIALISTS, list(scores))
         ranked = sorted(
             (d for d in scores if d in sources and sources[d].get("kind") == "offering"),

@@ -94,7 +94,7 @@ def _today() -> date:
 def _text_fields(
     title_parts: Sequence[str], body_parts: Sequence[str], profile_parts: Sequence[str]
 ) -> tuple[dict[str, list[str]], dict[str, list[list[Any]]]]:
-    fields: dict[str, list[str]] = {"title": [], "body": [], "profile": [], "grams": []}
+    fields: dict[str, list[str]] = {"title": [], "body": [], "profile": [], "grams": [], "words": []}
     spans: dict[str, list[list[Any]]] = {}
     for name, parts in (("title", title_parts), ("body", body_parts), ("profile", profile_parts)):
         for i, part in enumerate(parts):
@@ -104,6 +104,8 @@ def _text_fields(
             fields[name].extend(analysed.tokens)
             if name != "profile":
                 fields["grams"].extend(analysed.grams)
+            if name == "title":
+                fields["words"].extend(analysed.words)
             spans[f"{name}{i}"] = analysed.spans
     return fields, spans
 

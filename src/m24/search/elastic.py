@@ -71,16 +71,24 @@ MAPPING: dict[str, Any] = {
         "body_tokens": _TEXT,
         "profile_tokens": _TEXT,
         "grams": _TEXT,
+        "title_words": _TEXT,
     },
 }
-_EXCLUDED_SOURCE = ["title_tokens", "body_tokens", "profile_tokens", "grams"]
+_EXCLUDED_SOURCE = ["title_tokens", "body_tokens", "profile_tokens", "grams", "title_words"]
+_FIELD_NAMES = {
+    "title": "title_tokens",
+    "body": "body_tokens",
+    "profile": "profile_tokens",
+    "grams": "grams",
+    "words": "title_words",
+}
 _UNAVAILABLE = (TransportConnectionError, ConnectionTimeout)
 
 
 def body_of(doc: SearchDoc) -> dict[str, Any]:
     body = dict(doc.source)
     for name, tokens in doc.fields.items():
-        body["grams" if name == "grams" else f"{name}_tokens"] = " ".join(tokens)
+        body[_FIELD_NAMES[name]] = " ".join(tokens)
     return body
 
 
@@ -366,14 +374,14 @@ class ElasticsearchBackend:
 
     async def suggest(self, terms: Terms, size: int) -> list[Hit]:
         await self.ensure_ready()
-        if not terms.tokens:
+        if not terms.words:
             return []
         response = await self._call(
             self.client.search,
             index=self.read_alias(SPECIALISTS),
             query={
                 "bool": {
-                    "must": [{"match_bool_prefix": {"title_tokens": " ".join(terms.tokens)}}],
+                    "must": [{"match_bool_prefix": {"title_words": " ".join(terms.words)}}],
                     "filter": [{"term": {"kind": "offering"}}],
                 }
             },

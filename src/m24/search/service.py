@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,7 +19,7 @@ from m24.portal.indexing.models import SearchOutbox
 from m24.portal.indexing.service import IndexedKind
 from m24.portal.specialists.models import Offering
 from m24.search import documents
-from m24.search.analysis import highlight, query_terms
+from m24.search.analysis import analyse, highlight, query_terms
 from m24.search.backend import (
     Hit,
     IndexDrift,
@@ -50,6 +51,16 @@ def make_backend(settings: Settings, db: Database) -> SearchBackend:
     return DatabaseBackend(db)
 
 
+def backend_of_app(state: Any) -> SearchBackend:
+    """The web app's search backend (``app.state.search``), built on first use: the database may
+    only exist once the app has started. Closed by the app's lifespan."""
+    backend: SearchBackend | None = getattr(state, "search", None)
+    if backend is None:
+        backend = make_backend(state.settings, state.db)
+        state.search = backend
+    return backend
+
+
 # --- queries -----------------------------------------------------------------------------------------
 
 
@@ -71,7 +82,7 @@ def analyse_query(text: str | None, field_name: str = "query") -> Terms:
     """User text → analysed terms. Quotes, operators and brackets are not query syntax here: the
     analyser drops punctuation, and what remains is matched as plain tokens."""
     analysed = query_terms(clean_query(text, field_name))
-    return Terms(tuple(analysed.tokens), tuple(analysed.grams))
+    return Terms(tuple(analysed.tokens), tuple(analysed.grams), tuple(analysed.words))
 
 
 @dataclass
@@ -129,14 +140,16 @@ async def search_everything(backend: SearchBackend, text: str | None, size: int)
 async def suggest(backend: SearchBackend, text: str | None, size: int = 8) -> list[str]:
     """Completions for what is being typed: offering titles and firm names, most relevant first."""
     terms = analyse_query(text, "prefix")
-    if not terms.tokens:
+    if not terms.words:
         return []
     hits = await backend.suggest(terms, size * 2)
+    last = terms.words[-1]
     out: list[str] = []
     for h in hits:
+        # The hit matched through its title or its firm's name: offer whichever completes the word.
         for name in ("title", "company_name"):
             value = h.source.get(name)
-            if isinstance(value, str) and value not in out:
+            if isinstance(value, str) and value not in out and any(w.startswith(last) for w in analyse(value).words):
                 out.append(value)
     return out[:size]
 

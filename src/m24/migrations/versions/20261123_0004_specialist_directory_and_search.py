@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("len_body", sa.Integer(), nullable=False),
         sa.Column("len_profile", sa.Integer(), nullable=False),
         sa.Column("len_grams", sa.Integer(), nullable=False),
+        sa.Column("len_words", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("index_name", "doc_id", name=op.f("pk_search_documents")),
     )
     op.create_table(

@@ -49,6 +49,7 @@ class SearchDocument(Base):
     len_body: Mapped[int] = mapped_column(sa.Integer, default=0)
     len_profile: Mapped[int] = mapped_column(sa.Integer, default=0)
     len_grams: Mapped[int] = mapped_column(sa.Integer, default=0)
+    len_words: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
 class SearchPosting(Base):
