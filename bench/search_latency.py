@@ -5,12 +5,15 @@ Elasticsearch client, and the index rebuild against the client's raw bulk helper
         --es http://127.0.0.1:59200 --offerings 100000
 
 Preparation: a fresh, migrated PostgreSQL database seeded with ``--scale`` companies (about 8% are specialist
-firms), a deterministic rating on about 60% of the specialists (the seed gives none, and the rating sort is
+firms), a deterministic rating on about 60% of the specialists the seed left unrated (the rating sort is
 measured), then topped up with bulk inserts into ``specialist_offerings`` until ``--offerings`` offerings are
-visible (published, by a listed specialist): titles and summaries from ``m24.portal.seed.data.OFFERINGS``,
-often with an industry, region or edition word added to the title and a closing sentence added to the
-summary, industries, regions, prices and dates varied as the seed varies them. Indices use the prefix
-``m24bench-<pid>``; they and the database are dropped at the end, also on failure.
+visible (published, by a listed specialist). The extra offerings are spread over the listed specialists with
+log-normal weights (a few large catalogues, many small ones), each firm's being variants of the offerings
+the seed dealt it (so a query matches the firms that offer such a thing, not every firm): titles and
+summaries from ``m24.portal.seed.data.OFFERINGS``, often with an industry, region or edition word added to
+the title and a closing sentence added to the summary; industries, regions, prices and dates varied as the
+seed varies them. Indices use the prefix ``m24bench-<pid>``; they and the database are dropped at the end,
+also on failure.
 
 Rebuild (docs/s of the ``specialists`` index):
 
@@ -55,6 +58,7 @@ import asyncio
 import cProfile
 import functools
 import io
+import itertools
 import os
 import platform
 import pstats
@@ -217,14 +221,14 @@ def top_up(url: str, offerings: int) -> dict[str, int]:
     try:
         with engine.begin() as conn:
             listed = conn.execute(
-                sa.select(companies.c.id, companies.c.region)
+                sa.select(companies.c.id, companies.c.region, companies.c.rating_count)
                 .where(companies.c.is_specialist, companies.c.is_listed, companies.c.deleted_at.is_(None))
                 .order_by(companies.c.id)
             ).all()
             rated = [
                 {"cid": cid, "avg": round(rng.uniform(3.0, 5.0), 1), "cnt": rng.randint(1, 40)}
-                for cid, _ in listed
-                if rng.random() < 0.6
+                for cid, _, count in listed
+                if not count and rng.random() < 0.6
             ]
             if rated:
                 conn.execute(
@@ -233,15 +237,28 @@ def top_up(url: str, offerings: int) -> dict[str, int]:
                     .values(rating_average=sa.bindparam("avg"), rating_count=sa.bindparam("cnt")),
                     rated,
                 )
+            # A firm's catalogue: the offerings the seed dealt it (mostly one kind); its extra offerings
+            # are variants of those, so a query matches the firms that offer such a thing, not every firm.
+            by_title = {spec.title: spec for spec in data.OFFERINGS}
+            hands: dict[uuid.UUID, list[data.OfferingSpec]] = {cid: [] for cid, _, _ in listed}
+            for cid, title in conn.execute(
+                sa.select(offering_table.c.company_id, offering_table.c.title)
+                .where(offering_table.c.company_id.in_(list(hands)))
+                .order_by(offering_table.c.company_id, offering_table.c.title)
+            ):
+                if title in by_title and by_title[title] not in hands[cid]:
+                    hands[cid].append(by_title[title])
             visible = visible_offerings(conn)
         missing = max(0, offerings - visible)
-        specs = data.OFFERINGS
+        firms = [(cid, region, hands[cid] or list(data.OFFERINGS)) for cid, region, _ in listed]
+        # Firm sizes vary: a few large catalogues, many small ones.
+        weights = list(itertools.accumulate(rng.lognormvariate(0, 1) for _ in firms))
         done = 0
         while done < missing:
             rows = []
             for _ in range(min(INSERT_BATCH, missing - done)):
-                company_id, company_region = listed[rng.randrange(len(listed))]
-                spec = specs[rng.randrange(len(specs))]
+                (company_id, company_region, hand) = rng.choices(firms, cum_weights=weights)[0]
+                spec = hand[rng.randrange(len(hand))]
                 region = rng.choice(list(BY_CODE))
                 if spec.industries:
                     industries = list(spec.industries)
@@ -280,7 +297,7 @@ def top_up(url: str, offerings: int) -> dict[str, int]:
             total = int(conn.execute(sa.select(sa.func.count()).select_from(offering_table)).scalar_one())
             visible = visible_offerings(conn)
             conn.exec_driver_sql("ANALYZE")
-        return {"listed_specialists": len(listed), "rated_specialists": len(rated), "offering_rows": total,
+        return {"listed_specialists": len(listed), "bench_rated_specialists": len(rated), "offering_rows": total,
                 "visible_offerings": visible, "inserted": missing}  # fmt: skip
     finally:
         engine.dispose()
