@@ -214,24 +214,18 @@ class ElasticsearchBackend:
     async def ensure_ready(self) -> None:
         if self._ready:
             return
-        try:
-            for index in INDICES:
-                if await self.client.indices.exists_alias(name=self.read_alias(index)):
-                    continue
-                name = self._new_index_name(index)
-                await self._create_index(name)
-                await self.client.indices.update_aliases(
-                    actions=[
-                        {"add": {"index": name, "alias": self.read_alias(index)}},
-                        {"add": {"index": name, "alias": self.write_alias(index)}},
-                    ]
-                )
-        except _UNAVAILABLE as error:
-            raise SearchUnavailable(str(error)) from error
-        except ApiError as error:
-            if error.meta.status >= 500 or error.meta.status == 429:
-                raise SearchUnavailable(str(error)) from error
-            raise
+        for index in INDICES:
+            if await self._call(self.client.indices.exists_alias, name=self.read_alias(index)):
+                continue
+            name = self._new_index_name(index)
+            await self._call(self._create_index, name=name)
+            await self._call(
+                self.client.indices.update_aliases,
+                actions=[
+                    {"add": {"index": name, "alias": self.read_alias(index)}},
+                    {"add": {"index": name, "alias": self.write_alias(index)}},
+                ],
+            )
         self._ready = True
 
     async def _call(self, method: Any, **kwargs: Any) -> Any:

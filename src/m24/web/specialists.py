@@ -8,19 +8,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from m24.kit.db import Database, utcnow
 from m24.kit.errors import AppError
 from m24.portal.companies import repository as companies_repo
-from m24.portal.reference.ksic import industry_name
 from m24.portal.reference.regions import REGIONS, region_name
 from m24.portal.specialists.directory import designation_is_valid, references_of
-from m24.portal.specialists.models import OFFERING_KIND_LABELS, PRICE_MODEL_LABELS, Offering, OfferingKind, PriceModel
+from m24.portal.specialists.models import OFFERING_KIND_LABELS, PRICE_MODEL_LABELS, OfferingKind, PriceModel
 from m24.search import service as search
 from m24.search.backend import Sort, SpecialistFilters
+from m24.search.presentation import bucket_label, hydrate_specialists
 from m24.web.templating import TEMPLATES
 
 router = APIRouter()
@@ -34,18 +33,6 @@ FACET_TITLES = {
     "price_model": "가격 방식",
 }
 SORT_LABELS = {"relevance": "관련도순", "rating": "평점순", "recent": "최신순"}
-
-
-def _label(facet: str, value: str) -> str:
-    if facet == "kind":
-        return {k.value: label for k, label in OFFERING_KIND_LABELS.items()}.get(value, value)
-    if facet == "price_model":
-        return {p.value: label for p, label in PRICE_MODEL_LABELS.items()}.get(value, value)
-    if facet == "region":
-        return "전국" if value == "*" else (region_name(value) or value)
-    if facet == "industry":
-        return "전 업종" if value == "*" else industry_name(value)
-    return "지정 전문기업" if value == "true" else "미지정"
 
 
 def _one(request: Request, name: str, allowed: set[str] | None = None) -> str | None:
@@ -95,24 +82,9 @@ async def specialist_search(request: Request) -> Response:
     except AppError as error:
         context["error"] = error.message
         return TEMPLATES.TemplateResponse(request, "specialists.html", context, status_code=error.status_code)
-    async with db.read() as session:
-        companies = await companies_repo.public_companies_by_ids(session, [uuid.UUID(f.hit.group) for f in found.hits])
-        offerings = {
-            o.id: o
-            for o in await session.scalars(
-                sa.select(Offering).where(
-                    Offering.id.in_([uuid.UUID(f.hit.doc_id) for f in found.hits]),
-                    Offering.deleted_at.is_(None),
-                    Offering.is_published.is_(True),
-                )
-            )
-        }
     today = utcnow().date()
-    for f in found.hits:
-        company = companies.get(uuid.UUID(f.hit.group))
-        offering = offerings.get(uuid.UUID(f.hit.doc_id))
-        if company is None or offering is None:
-            continue
+    for match in await hydrate_specialists(db, found.hits):
+        company, offering = match.company, match.offering
         context["hits"].append(
             {
                 "company": company,
@@ -121,8 +93,8 @@ async def specialist_search(request: Request) -> Response:
                 "price": PRICE_MODEL_LABELS[offering.price_model],
                 "designated": designation_is_valid(company, today),
                 "region": region_name(company.region),
-                "title": f.highlights.get("title"),
-                "summary": f.highlights.get("summary"),
+                "title": match.found.highlights.get("title"),
+                "summary": match.found.highlights.get("summary"),
             }
         )
     context["total"] = found.results.total
@@ -130,7 +102,9 @@ async def specialist_search(request: Request) -> Response:
         {
             "name": name,
             "title": FACET_TITLES[name],
-            "buckets": [{"value": b.value, "label": _label(name, b.value), "count": b.count} for b in buckets[:12]],
+            "buckets": [
+                {"value": b.value, "label": bucket_label(name, b.value), "count": b.count} for b in buckets[:12]
+            ],
         }
         for name, buckets in found.results.facets.items()
         if name in ("kind", "region", "designated", "price_model")

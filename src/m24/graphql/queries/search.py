@@ -19,7 +19,6 @@ from m24.graphql.permissions import Public
 from m24.graphql.types.company import Offering
 from m24.graphql.types.program import FundingProgram
 from m24.graphql.types.search import (
-    FACET_LABELS,
     CourseSearchHit,
     DatasetSearchHit,
     Facet,
@@ -32,7 +31,6 @@ from m24.graphql.types.search import (
     SpecialistHit,
     SpecialistSearchResult,
     SpecialistSort,
-    bucket_label,
 )
 from m24.kit.errors import ErrorCode, ValidationFailed
 from m24.kit.pagination import decode_cursor, encode_cursor
@@ -41,11 +39,11 @@ from m24.portal.datasets.models import Dataset, DatasetStatus
 from m24.portal.funding.models import FundingProgram as ProgramModel
 from m24.portal.reference.ksic import parse_ksic
 from m24.portal.reference.regions import parse_region
-from m24.portal.specialists.models import Offering as OfferingModel
 from m24.portal.specialists.models import OfferingKind, PriceModel
 from m24.portal.training.models import Course
 from m24.search import service
 from m24.search.backend import Sort, SpecialistFilters
+from m24.search.presentation import FACET_LABELS, bucket_label, hydrate_specialists
 from m24.search.service import HighlightedHit
 
 CURSOR_KIND = "specialist-search"
@@ -92,37 +90,15 @@ def _highlights(found: HighlightedHit) -> list[Highlight]:
 
 
 async def _hydrate_specialists(info: Info[Context, None], found: list[HighlightedHit]) -> list[SpecialistHit]:
-    if not found:
-        return []
-    company_ids = {uuid.UUID(f.hit.group) for f in found}
-    offering_ids = {uuid.UUID(f.hit.doc_id) for f in found}
-    async with info.context.db.read() as session:
-        companies = await companies_repo.public_companies_by_ids(session, list(company_ids))
-        offerings = {
-            o.id: o
-            for o in await session.scalars(
-                sa.select(OfferingModel).where(
-                    OfferingModel.id.in_(offering_ids),
-                    OfferingModel.deleted_at.is_(None),
-                    OfferingModel.is_published.is_(True),
-                )
-            )
-        }
-    hits = []
-    for f in found:
-        company = companies.get(uuid.UUID(f.hit.group))
-        offering = offerings.get(uuid.UUID(f.hit.doc_id))
-        if company is None or offering is None or not company.is_specialist or offering.company_id != company.id:
-            continue
-        hits.append(
-            SpecialistHit(
-                specialist=Specialist.from_model(company),
-                offering=Offering.from_model(offering),
-                score=f.hit.score,
-                highlights=_highlights(f),
-            )
+    return [
+        SpecialistHit(
+            specialist=Specialist.from_model(m.company),
+            offering=Offering.from_model(m.offering),
+            score=m.found.hit.score,
+            highlights=_highlights(m.found),
         )
-    return hits
+        for m in await hydrate_specialists(info.context.db, found)
+    ]
 
 
 async def similar_hits(info: Info[Context, None], company_id: uuid.UUID, first: int) -> list[SpecialistHit]:

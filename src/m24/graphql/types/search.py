@@ -16,10 +16,7 @@ from m24.graphql.types.company import Offering
 from m24.graphql.types.program import FundingProgram
 from m24.kit.db import utcnow
 from m24.portal.companies.models import Company as CompanyModel
-from m24.portal.reference.ksic import industry_name
-from m24.portal.reference.regions import region_name
 from m24.portal.specialists.directory import designation_is_valid
-from m24.portal.specialists.models import OFFERING_KIND_LABELS, PRICE_MODEL_LABELS, OfferingKind, PriceModel
 from m24.portal.specialists.models import SpecialistReference as ReferenceModel
 from m24.search.backend import Sort
 
@@ -154,35 +151,6 @@ class SpecialistSearchResult:
     has_next_page: bool
     end_cursor: str | None
     backend: str = strawberry.field(description="`elasticsearch` or `database` (the embedded default).")
-
-
-FACET_LABELS = {
-    "industry": "업종",
-    "region": "지역",
-    "kind": "솔루션 유형",
-    "designated": "전문기업 지정",
-    "price_model": "가격 방식",
-}
-
-
-def bucket_label(facet: str, value: str) -> str:
-    if facet == "industry":
-        return "전 업종" if value == "*" else industry_name(value)
-    if facet == "region":
-        return "전국" if value == "*" else (region_name(value) or value)
-    if facet == "kind":
-        try:
-            return OFFERING_KIND_LABELS[OfferingKind(value)]
-        except ValueError:
-            return value
-    if facet == "price_model":
-        try:
-            return PRICE_MODEL_LABELS[PriceModel(value)]
-        except ValueError:
-            return value
-    if facet == "designated":
-        return "지정 전문기업" if value == "true" else "미지정"
-    return value
 
 
 # --- portal-wide search ------------------------------------------------------------------------------
