@@ -72,3 +72,6 @@ async def test_depth_alias_and_token_limits(seeded_url: str, seeded_db, tmp_path
         tokens = "{ " + " ".join("me { id }" for _ in range(800)) + " }"
         error = _error(await gql(client, tokens))
         assert "token" in error["message"].lower()
+        # Parsed and validated documents are cached: a repeated offender is refused again, not waved through.
+        for query, word in ((deep, "depth"), (aliases, "alias"), (tokens, "token")):
+            assert word in _error(await gql(client, query))["message"].lower()

@@ -141,6 +141,7 @@ def _fold(tokens: list[str], spans: list[list[Any]]) -> tuple[list[str], list[li
 
 @lru_cache(maxsize=100_000)
 def _analyse_cached(text: str) -> Analysed:
+    """Analysis of normalised text (variants' canonical spellings are analysed through here too)."""
     if not text.strip():
         return Analysed([], [], [], [])
     kiwi = _analyser()
@@ -188,8 +189,10 @@ def _analyse_cached(text: str) -> Analysed:
     return Analysed(tokens, grams, spans, words)
 
 
+@lru_cache(maxsize=100_000)
 def analyse(text: str) -> Analysed:
-    """Tokens, grams, spans and words of a text (memoised: catalogue texts repeat a lot)."""
+    """Tokens, grams, spans and words of a text (memoised on the raw text: catalogue texts repeat a
+    lot, and the normalising pass is itself a cost). Callers must not change the returned lists."""
     return _analyse_cached(_normalise(text))
 
 

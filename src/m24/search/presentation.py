@@ -7,8 +7,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from m24.kit.db import Database
 from m24.portal.companies import repository as companies_repo
 from m24.portal.companies.models import Company
@@ -55,22 +53,13 @@ async def hydrate_specialists(db: Database, found: Sequence[HighlightedHit]) -> 
     if not found:
         return []
     async with db.read() as session:
-        companies = await companies_repo.public_companies_by_ids(session, [uuid.UUID(f.hit.group) for f in found])
-        offerings = {
-            o.id: o
-            for o in await session.scalars(
-                sa.select(Offering).where(
-                    Offering.id.in_([uuid.UUID(f.hit.doc_id) for f in found]),
-                    Offering.deleted_at.is_(None),
-                    Offering.is_published.is_(True),
-                )
-            )
-        }
+        visible = await companies_repo.public_offerings_with_companies(
+            session, [uuid.UUID(f.hit.doc_id) for f in found]
+        )
     matches = []
     for f in found:
-        company = companies.get(uuid.UUID(f.hit.group))
-        offering = offerings.get(uuid.UUID(f.hit.doc_id))
-        if company is None or offering is None or not company.is_specialist or offering.company_id != company.id:
+        pair = visible.get(uuid.UUID(f.hit.doc_id))
+        if pair is None or str(pair[1].id) != f.hit.group:
             continue
-        matches.append(SpecialistMatch(f, company, offering))
+        matches.append(SpecialistMatch(f, pair[1], pair[0]))
     return matches

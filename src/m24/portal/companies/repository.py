@@ -58,6 +58,24 @@ async def public_companies_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID
     return {row.id: row for row in rows}
 
 
+async def public_offerings_with_companies(
+    session: AsyncSession, offering_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Offering, Company]]:
+    """Published offerings of listed specialist firms, by offering id: one statement."""
+    rows = await session.execute(
+        sa.select(Offering, Company)
+        .join(Company, Company.id == Offering.company_id)
+        .where(
+            Offering.id.in_(set(offering_ids)),
+            Offering.deleted_at.is_(None),
+            Offering.is_published.is_(True),
+            Company.is_specialist.is_(True),
+            _public(),
+        )
+    )
+    return {offering.id: (offering, company) for offering, company in rows.all()}
+
+
 async def get_public_company(session: AsyncSession, company_id: uuid.UUID) -> Company | None:
     return (await session.scalars(sa.select(Company).where(Company.id == company_id, _public()))).first()
 
