@@ -194,3 +194,41 @@ def test_workflows_stuck_lists_failures_and_exits_nonzero(seeded_fresh_url: str,
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     failed = [r for r in rows if r["application_id"] == str(application_id)]
     assert failed and "라우팅 규칙이 없습니다" in failed[0]["reason"] and "m24.funding.route" in failed[0]["reason"]
+
+
+def test_search_rebuild_and_verify(seeded_fresh_url: str, tmp_path: Path) -> None:
+    """`m24 search rebuild` then `verify` on the main backend's search (Elasticsearch on the full stack,
+    the database backend on SQLite): clean after a rebuild, exit 1 naming the document once one drifts."""
+    from m24.portal.specialists.models import Offering
+    from tests.helpers import settings_for
+
+    settings = settings_for(seeded_fresh_url)
+    env = {**_env(tmp_path), "M24_DATABASE_URL": seeded_fresh_url}
+    if settings.elasticsearch_url:
+        env.update(
+            {
+                "M24_ELASTICSEARCH_URL": settings.elasticsearch_url,
+                "M24_SEARCH_INDEX_PREFIX": settings.search_index_prefix,
+            }
+        )
+    run = {"env": env, "capture_output": True, "text": True, "timeout": 300}
+    rebuilt = subprocess.run([*M24, "search", "rebuild"], **run)  # type: ignore[call-overload]
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "검색 색인 완료" in rebuilt.stdout and "specialists" in rebuilt.stdout
+    clean = subprocess.run([*M24, "search", "verify"], **run)  # type: ignore[call-overload]
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "specialists: 일치" in clean.stdout and "portal: 일치" in clean.stdout
+
+    # An offering changed behind the outbox's back (a bulk fix in SQL, say): verify reports it stale.
+    engine = make_sync_engine(seeded_fresh_url)
+    try:
+        with engine.begin() as conn:
+            offering_id = conn.execute(
+                sa.select(Offering.id).where(Offering.deleted_at.is_(None), Offering.is_published.is_(True)).limit(1)
+            ).scalar_one()
+            conn.execute(sa.update(Offering).where(Offering.id == offering_id).values(version=Offering.version + 1))
+    finally:
+        engine.dispose()
+    drift = subprocess.run([*M24, "search", "verify"], **run)  # type: ignore[call-overload]
+    assert drift.returncode == 1, drift.stdout
+    assert "specialists: 불일치" in drift.stdout and f"구버전\t{offering_id}" in drift.stdout
