@@ -40,6 +40,7 @@ from m24.web.identity import Identity, identity_middleware
 from m24.web.login import router as login_router
 from m24.web.pages import router as web_router
 from m24.web.specialists import router as specialists_router
+from m24.web.training import router as training_router
 from m24.workflows import publisher
 from m24.workflows.celery_app import make_celery
 
@@ -115,6 +116,7 @@ def create_app(
     app.include_router(web_router)
     app.include_router(applications_router)
     app.include_router(specialists_router)
+    app.include_router(training_router)
     app.include_router(login_router)
     if not settings.is_production:
         _mount_embedded_stand_ins(app, settings)

@@ -63,6 +63,11 @@ TYPE_AUDIENCE: dict[str, str] = {
     "ProgramSearchHit": "public",
     "CourseSearchHit": "public",
     "DatasetSearchHit": "public",
+    "Course": "public",
+    "CourseConnection": "public",
+    "CourseEdge": "public",
+    "CourseSession": "public",
+    "CertificateVerification": "public",
     # the caller's own
     "Me": "self",
     "MembershipRef": "self",
@@ -106,4 +111,9 @@ TYPE_AUDIENCE: dict[str, str] = {
     "SpecialistReferencePayload": "member",
     "SupplierRating": "member",
     "SupplierRatingPayload": "member",
+    "Enrollment": "member",
+    "Certificate": "member",
+    "TrainingRecord": "member",
+    "EnrollmentPayload": "member",
+    "EnrollmentsPayload": "member",
 }

@@ -21,20 +21,22 @@ from m24.graphql.errors import ErrorShaper
 from m24.graphql.mutations.funding import FundingMutations
 from m24.graphql.mutations.identity import IdentityMutations
 from m24.graphql.mutations.specialists import SpecialistMutations
+from m24.graphql.mutations.training import TrainingMutations
 from m24.graphql.queries.funding import FundingQueries
 from m24.graphql.queries.private import PrivateQueries
 from m24.graphql.queries.public import PublicQueries
 from m24.graphql.queries.search import SearchQueries
+from m24.graphql.queries.training import TrainingQueries
 from m24.graphql.types.common import SCALAR_MAP
 
 
 @strawberry.type
-class Query(PublicQueries, PrivateQueries, FundingQueries, SearchQueries):
+class Query(PublicQueries, PrivateQueries, FundingQueries, SearchQueries, TrainingQueries):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutations, FundingMutations, SpecialistMutations):
+class Mutation(IdentityMutations, FundingMutations, SpecialistMutations, TrainingMutations):
     pass
 
 

@@ -30,7 +30,7 @@ from m24.portal.indexing.models import SearchDocument, SearchOutbox, SearchPosti
 from m24.portal.notifications.models import Notification
 from m24.portal.people.models import AgencyMembership, CompanyMembership, Person, WebSession
 from m24.portal.specialists.models import Offering, SpecialistRating, SpecialistReference
-from m24.portal.training.models import Course, CourseSession, Enrollment
+from m24.portal.training.models import AttendanceRecord, Course, CourseSession, Enrollment
 
 __all__ = [
     "AccessRequest",
@@ -42,6 +42,7 @@ __all__ = [
     "ApplicationDocument",
     "ApplicationEvent",
     "ApplicationRevision",
+    "AttendanceRecord",
     "AuditEntry",
     "Base",
     "Company",

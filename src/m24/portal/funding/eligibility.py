@@ -29,6 +29,8 @@ from m24.portal.companies.models import MATURITY_LABELS, SIZE_CLASS_LABELS, Comp
 from m24.portal.funding.models import SupportAward
 from m24.portal.reference.ksic import industry_name
 from m24.portal.reference.regions import BY_CODE, region_name
+from m24.portal.training.models import Enrollment, EnrollmentStatus
+from m24.portal.training.service import trained_staff_count
 
 _MATURITY = list(MaturityLevel)
 _KIND_LABELS = {
@@ -67,6 +69,8 @@ class CompanyFacts:
     #: From the NTS status API: active / suspended / closed / unregistered; None when it could not be asked.
     business_state: str | None
     awards: tuple[AwardFact, ...] = ()
+    #: Distinct staff who completed an AI-literacy course for the company (the training pillar).
+    trained_staff: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,10 @@ def validate_rules(rules: Any) -> list[dict[str, Any]]:
             years = rule.get("years")
             if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 10:
                 raise ValidationFailed(ErrorCode.INVALID_INPUT, "years는 1~10 사이의 정수입니다.", field=where)
+        elif kind == "trained_staff_at_least":
+            count = rule.get("count")
+            if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 1000:
+                raise ValidationFailed(ErrorCode.INVALID_INPUT, "count는 1~1000 사이의 정수입니다.", field=where)
         elif kind != "business_active":
             raise ValidationFailed(ErrorCode.INVALID_INPUT, f"알 수 없는 요건 규칙입니다: {kind!r}", field=where)
     return [dict(r) for r in rules]
@@ -197,6 +205,13 @@ def _verdict(
             return Verdict(kind, None, "국세청 사업자 상태를 확인하지 못했습니다. 잠시 후 다시 시도해 주세요.")
         label = BUSINESS_STATE_LABELS.get(facts.business_state, facts.business_state)
         return Verdict(kind, facts.business_state == "active", f"사업자 상태: {label} (대상: 계속사업자)")
+    if kind == "trained_staff_at_least":
+        wanted_count = int(rule["count"])
+        return Verdict(
+            kind,
+            facts.trained_staff >= wanted_count,
+            f"AI 교육 수료 인원: {facts.trained_staff}명 (대상: {wanted_count}명 이상)",
+        )
     if kind == "no_overlapping_support":
         years = int(rule["years"])
         since = now - timedelta(days=365 * years)
@@ -236,6 +251,7 @@ async def company_facts(session: AsyncSession, company: Company, business_state:
         maturity_level=company.maturity_level.value,
         business_state=business_state,
         awards=await award_facts(session, company.business_number),
+        trained_staff=await trained_staff_count(session, company.id),
     )
 
 
@@ -259,6 +275,13 @@ async def preview_admitted(
             bound = _MATURITY.index(MaturityLevel(rule["value"]))
             levels = _MATURITY[: bound + 1] if kind == "maturity_at_most" else _MATURITY[bound:]
             conditions.append(Company.maturity_level.in_(levels))
+        elif kind == "trained_staff_at_least":
+            trained = (
+                sa.select(sa.func.count(sa.distinct(Enrollment.person_id)))
+                .where(Enrollment.company_id == Company.id, Enrollment.status == EnrollmentStatus.COMPLETED)
+                .scalar_subquery()
+            )
+            conditions.append(trained >= int(rule["count"]))
         elif kind == "no_overlapping_support":
             since = now - timedelta(days=365 * int(rule["years"]))
             conditions.append(

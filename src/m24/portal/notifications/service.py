@@ -36,6 +36,10 @@ SUBJECTS: dict[str, str] = {
     "invitation.agency": "[제조AI24] 기관 담당자로 초대되었습니다",
     "designation.renewal": "[제조AI24] 제조AI 전문기업 지정 만료 예정 안내",
     "designation.expired": "[제조AI24] 제조AI 전문기업 지정이 만료되었습니다",
+    "enrollment.approval_needed": "[제조AI24] 직원의 교육 수강 신청 승인 요청",
+    "enrollment.promoted": "[제조AI24] 대기 중이던 교육에 자리가 났습니다",
+    "enrollment.refused": "[제조AI24] 교육 수강 신청이 반려되었습니다",
+    "enrollment.completed": "[제조AI24] 교육을 수료했습니다 — 수료증 안내",
 }
 
 

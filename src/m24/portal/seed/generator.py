@@ -51,7 +51,7 @@ from m24.portal.people.models import AgencyRole, CompanyRole, MembershipStatus
 from m24.portal.reference.regions import BY_CODE, REGIONS
 from m24.portal.seed import data
 from m24.portal.specialists.models import OfferingKind, PriceModel
-from m24.portal.training.models import Audience, CourseFormat, CourseLevel, EnrollmentStatus
+from m24.portal.training.models import SEAT_HOLDING, Audience, CourseFormat, CourseLevel, EnrollmentStatus
 
 #: Korea Standard Time; Korea has no daylight saving time, so a fixed offset is exact.
 KST = timezone(timedelta(hours=9), "KST")
@@ -1500,6 +1500,17 @@ class _Seeder:
             self._insert(conn, "courses", courses)
             self._insert(conn, "course_sessions", sessions)
             self._insert(conn, "enrollments", enrollments)
+            # The seat counter and the waitlist sequence follow the rows, as the enrollment service keeps them.
+            for session in sessions:
+                mine = [e for e in enrollments if e["session_id"] == session["id"]]
+                conn.execute(
+                    sa.update(self.tables["course_sessions"])
+                    .where(self.tables["course_sessions"].c.id == session["id"])
+                    .values(
+                        seats_taken=sum(1 for e in mine if e["status"] in SEAT_HOLDING),
+                        waitlist_next=max((e["waitlist_position"] or 0 for e in mine), default=0) + 1,
+                    )
+                )
         self._report("교육과정", len(courses), len(courses))
 
     def _session(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from m24.kit.db import Base, IdMixin, SoftDeleteMixin, TimestampMixin, str_enum
+from m24.kit.db import Base, IdMixin, SoftDeleteMixin, TimestampMixin, str_enum, utcnow
 
 
 class Audience(enum.StrEnum):
@@ -40,6 +40,18 @@ class EnrollmentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     COMPLETED = "completed"
     NOT_COMPLETED = "not_completed"
+
+
+#: Statuses that hold a seat of the session (a completed or not-completed enrollee held one too).
+SEAT_HOLDING = frozenset(
+    {
+        EnrollmentStatus.PENDING_EMPLOYER,
+        EnrollmentStatus.PENDING_AGENCY,
+        EnrollmentStatus.ENROLLED,
+        EnrollmentStatus.COMPLETED,
+        EnrollmentStatus.NOT_COMPLETED,
+    }
+)
 
 
 class Course(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
@@ -81,6 +93,13 @@ class CourseSession(IdMixin, TimestampMixin, Base):
     waitlist_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     enrollment_deadline: Mapped[datetime]
     cancellation_deadline: Mapped[datetime]
+    #: Seats held (enrolled, or waiting for an approval) — claimed with one conditional UPDATE, so
+    #: concurrent enrollments cannot overbook: ``seats_taken < capacity`` is checked by the database.
+    seats_taken: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    #: The next waitlist position; taken with an UPDATE … RETURNING, so the order is first-come.
+    waitlist_next: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    #: Set when the provider closed the session and completion was decided.
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Enrollment(IdMixin, TimestampMixin, Base):
@@ -93,3 +112,29 @@ class Enrollment(IdMixin, TimestampMixin, Base):
     company_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("companies.id"))
     status: Mapped[EnrollmentStatus] = mapped_column(str_enum(EnrollmentStatus, "enrollment_status"))
     waitlist_position: Mapped[int | None] = mapped_column(sa.Integer)
+    #: Who asked (the person, or a representative enrolling a team).
+    requested_by_person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("people.id"))
+    employer_approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    agency_approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Why an approver refused (the enrollee sees it).
+    refusal_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    assessment_passed: Mapped[bool | None] = mapped_column(sa.Boolean, default=None)
+    attendance_pct: Mapped[int | None] = mapped_column(sa.SmallInteger, default=None)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: The completion certificate's public verification code.
+    certificate_code: Mapped[str | None] = mapped_column(sa.String(24), unique=True, default=None)
+
+
+class AttendanceRecord(Base):
+    """Presence on one day of a session, recorded by the provider."""
+
+    __tablename__ = "attendance_records"
+
+    enrollment_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("enrollments.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    present: Mapped[bool] = mapped_column(sa.Boolean)
+    recorded_by_person_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("people.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
