@@ -408,9 +408,7 @@ async def _for_the_register(session: AsyncSession, principal: Principal, enrollm
     if not is_provider_staff(principal, loaded.course):
         raise Forbidden()
     if loaded.enrollment.status is not EnrollmentStatus.ENROLLED or loaded.session.completed_at is not None:
-        raise AppError(
-            ErrorCode.TRANSITION_NOT_ALLOWED, f"수강 확정된 신청만 {what}을 기록합니다.", field="enrollmentId"
-        )
+        raise AppError(ErrorCode.TRANSITION_NOT_ALLOWED, f"수강 확정된 신청만 {what} 기록합니다.", field="enrollmentId")
     return loaded
 
 
@@ -422,7 +420,7 @@ async def record_attendance(
     present: bool,
     meta: RequestMeta,
 ) -> Enrollment:
-    loaded = await _for_the_register(session, principal, enrollment_id, "출석")
+    loaded = await _for_the_register(session, principal, enrollment_id, "출석을")
     if day not in session_days(loaded.session):
         raise ValidationFailed(ErrorCode.INVALID_INPUT, "day: 교육 기간에 속한 날짜가 아닙니다.", field="day")
     assert principal.person_id is not None
@@ -453,7 +451,7 @@ async def record_attendance(
 async def record_assessment(
     session: AsyncSession, principal: Principal, enrollment_id: uuid.UUID, passed: bool, meta: RequestMeta
 ) -> Enrollment:
-    loaded = await _for_the_register(session, principal, enrollment_id, "평가")
+    loaded = await _for_the_register(session, principal, enrollment_id, "평가를")
     loaded.enrollment.assessment_passed = passed
     await session.flush()
     record(
