@@ -30,7 +30,7 @@ the semaphore to the commit returning, so the wait for the row lock is included 
 not), and the time inside the seat/waitlist UPDATE statement(s) (the lock wait, in the contended phase); per
 pair the ratio contended / uncontended enrollments/s, and their mean.
 
-Checked after every phase (the run exits non-zero if anything is off, after recording the result): no
+Checked after every phase, warm-ups included (the run exits non-zero if anything is off, after recording the result): no
 enrollment failed; uncontended: one enrolled row and ``seats_taken = 1`` per session; contended:
 ``seats_taken = capacity``, exactly ``capacity`` enrolled rows without a position, waitlist positions
 1..N−capacity each exactly once, ``waitlist_next = N−capacity+1``; one audit entry per enrollment. Deadlocks
@@ -320,10 +320,12 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         facts = await server_facts(db)
         deadlocks_before = await deadlocks(url)
         course_id, principals = await prepare(db, args.enrollments)
-        # Warm-up (not measured): every pool connection opened, both statement paths compiled and cached.
+        # Warm-up (not measured, but checked): every pool connection opened, both statement paths compiled.
         warm = principals[: 4 * max(levels)]
-        await run_phase(db, "uncontended", course_id, warm, max(levels), "warm-u")
-        await run_phase(db, "contended", course_id, warm, max(levels), "warm-c")
+        warmups = [
+            await run_phase(db, kind, course_id, warm, max(levels), f"warm-{kind}")
+            for kind in ("uncontended", "contended")
+        ]
         started = time.perf_counter()
         phases: list[Phase] = []
         for level in levels:
@@ -365,8 +367,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             },
         }
     problems = {
-        f"{p.concurrency}/{i}/{p.kind}": {"errors": dict(p.errors), **{k: v for k, v in p.checks.items() if v}}
-        for i, p in enumerate(phases)
+        f"{name}/{p.concurrency}/{p.kind}": {"errors": dict(p.errors), **{k: v for k, v in p.checks.items() if v}}
+        for name, p in [*((f"warm-up {i}", p) for i, p in enumerate(warmups)), *enumerate(phases)]
         if p.errors or any(p.checks.values())
     }
     return {
@@ -402,7 +404,7 @@ def main() -> None:
     parser.add_argument("--enrollments", type=int, default=400, help="enrollments per phase (distinct people)")
     parser.add_argument("--concurrency", type=int, default=16, help="enrollments in flight")
     parser.add_argument("--low-concurrency", type=int, default=4, help="a second level (0: skip)")
-    parser.add_argument("--pairs", type=int, default=3, help="(uncontended, contended) pairs per level")
+    parser.add_argument("--pairs", type=int, default=5, help="(uncontended, contended) pairs per level")
     args = parser.parse_args()
     if not args.url or not args.url.startswith("postgresql"):
         parser.error("--url (a PostgreSQL server URL) is required (or M24_TEST_DATABASE_URL)")
