@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     #: Where uploaded application documents are kept (outside any web root); default data_dir/documents.
     documents_dir: Path | None = None
     max_document_mb: int = 20
+    #: Where contributed dataset files are kept (outside any web root); default data_dir/datasets.
+    datasets_dir: Path | None = None
+    max_dataset_mb: int = 50
+    #: Lifetime of a signed dataset download link.
+    download_link_minutes: int = 10
     session_hours: int = 8
 
     @model_validator(mode="after")
@@ -158,6 +163,10 @@ class Settings(BaseSettings):
     @property
     def effective_notify_api_key(self) -> str:
         return self.notify_api_key.get_secret_value() if self.notify_api_key else DEV_NOTIFY_API_KEY
+
+    @property
+    def effective_datasets_dir(self) -> Path:
+        return self.datasets_dir or self.data_dir / "datasets"
 
     @property
     def effective_documents_dir(self) -> Path:

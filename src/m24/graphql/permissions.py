@@ -68,6 +68,13 @@ TYPE_AUDIENCE: dict[str, str] = {
     "CourseEdge": "public",
     "CourseSession": "public",
     "CertificateVerification": "public",
+    "Dataset": "public",
+    "DatasetConnection": "public",
+    "DatasetEdge": "public",
+    "Distribution": "public",
+    "DatasetAccess": "public",
+    "DatasetStatistics": "public",
+    "DownloadLinkPayload": "public",
     # the caller's own
     "Me": "self",
     "MembershipRef": "self",
@@ -116,4 +123,7 @@ TYPE_AUDIENCE: dict[str, str] = {
     "TrainingRecord": "member",
     "EnrollmentPayload": "member",
     "EnrollmentsPayload": "member",
+    "DatasetAccessRequest": "member",
+    "DatasetAccessRequestPayload": "member",
+    "DatasetPayload": "member",
 }

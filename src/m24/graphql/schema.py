@@ -18,10 +18,12 @@ from strawberry.schema.config import StrawberryConfig
 
 from m24.config import Settings
 from m24.graphql.errors import ErrorShaper
+from m24.graphql.mutations.datasets import DatasetMutations
 from m24.graphql.mutations.funding import FundingMutations
 from m24.graphql.mutations.identity import IdentityMutations
 from m24.graphql.mutations.specialists import SpecialistMutations
 from m24.graphql.mutations.training import TrainingMutations
+from m24.graphql.queries.datasets import DatasetQueries
 from m24.graphql.queries.funding import FundingQueries
 from m24.graphql.queries.private import PrivateQueries
 from m24.graphql.queries.public import PublicQueries
@@ -31,12 +33,12 @@ from m24.graphql.types.common import SCALAR_MAP
 
 
 @strawberry.type
-class Query(PublicQueries, PrivateQueries, FundingQueries, SearchQueries, TrainingQueries):
+class Query(PublicQueries, PrivateQueries, FundingQueries, SearchQueries, TrainingQueries, DatasetQueries):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutations, FundingMutations, SpecialistMutations, TrainingMutations):
+class Mutation(IdentityMutations, FundingMutations, SpecialistMutations, TrainingMutations, DatasetMutations):
     pass
 
 

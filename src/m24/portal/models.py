@@ -4,7 +4,7 @@ from m24.kit.db import Base
 from m24.portal.agencies.models import Agency, AgencyIndustry, AgencyRegion
 from m24.portal.audit.models import AuditEntry
 from m24.portal.companies.models import Company
-from m24.portal.datasets.models import AccessRequest, Dataset, Distribution
+from m24.portal.datasets.models import AccessRequest, Dataset, DatasetDownload, Distribution, DownloadGrant
 from m24.portal.funding.models import (
     ApplicationCohort,
     ApplicationDocument,
@@ -50,7 +50,9 @@ __all__ = [
     "Course",
     "CourseSession",
     "Dataset",
+    "DatasetDownload",
     "Distribution",
+    "DownloadGrant",
     "EligibilityRuleSet",
     "Enrollment",
     "FundingApplication",

@@ -32,6 +32,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "m24.workflows.tasks.funding",
             "m24.workflows.tasks.notifications",
             "m24.workflows.tasks.search",
+            "m24.workflows.tasks.datasets",
         ],
     )
     exchange = Exchange("m24", type="direct")

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from m24.kit.db import Base, IdMixin, SoftDeleteMixin, TimestampMixin, str_enum
+from m24.kit.db import Base, IdMixin, SoftDeleteMixin, TimestampMixin, str_enum, utcnow
 
 
 class AccessTier(enum.StrEnum):
@@ -68,6 +68,12 @@ class Dataset(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
         str_enum(DatasetStatus, "dataset_status"), default=DatasetStatus.DRAFT
     )
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Who submitted a contributed dataset (no foreign key: adding one would make SQLite copy this
+    #: table, which other tables reference), and what the reviewing agency said when it sent it back.
+    submitted_by_person_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, default=None)
+    review_note: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    #: Detail-page views (the owner's statistics).
+    view_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
 
 class Distribution(IdMixin, TimestampMixin, Base):
@@ -98,3 +104,33 @@ class AccessRequest(IdMixin, TimestampMixin, Base):
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: When the routing job delivered the request to the data-owning agency's queue.
+    routed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DownloadGrant(IdMixin, Base):
+    """One signed, time-limited, single-use download link for one distribution."""
+
+    __tablename__ = "dataset_download_grants"
+
+    distribution_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("dataset_distributions.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("people.id"))
+    access_request_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("dataset_access_requests.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DatasetDownload(IdMixin, Base):
+    """Every download, logged (the owner's statistics and the audit trail)."""
+
+    __tablename__ = "dataset_downloads"
+
+    dataset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    distribution_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("dataset_distributions.id", ondelete="CASCADE"))
+    grant_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("dataset_download_grants.id"), unique=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("people.id"))
+    client_ip: Mapped[str | None] = mapped_column(sa.String(64))
+    downloaded_at: Mapped[datetime] = mapped_column(default=utcnow)

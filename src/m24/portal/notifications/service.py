@@ -40,6 +40,10 @@ SUBJECTS: dict[str, str] = {
     "enrollment.promoted": "[제조AI24] 대기 중이던 교육에 자리가 났습니다",
     "enrollment.refused": "[제조AI24] 교육 수강 신청이 반려되었습니다",
     "enrollment.completed": "[제조AI24] 교육을 수료했습니다 — 수료증 안내",
+    "dataset.access_requested": "[제조AI24] 데이터 이용 신청이 도착했습니다",
+    "dataset.access_decided": "[제조AI24] 데이터 이용 신청 결과 안내",
+    "dataset.submitted": "[제조AI24] 데이터셋 등록 검토 요청",
+    "dataset.reviewed": "[제조AI24] 등록 신청한 데이터셋 검토 결과",
 }
 
 
