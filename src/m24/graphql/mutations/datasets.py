@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,9 +61,7 @@ class DatasetPayload:
     errors: list[MutationError]
 
 
-def _date(value: str | None, field: str) -> object:
-    from datetime import date
-
+def _date(value: str | None, field: str) -> date | None:
     if value is None:
         return None
     try:
@@ -167,8 +165,8 @@ class DatasetMutations:
                 license=input.license,
                 access_tier=input.access_tier,
                 data_kind=input.data_kind,
-                temporal_start=_date(input.temporal_start, "temporalStart"),  # type: ignore[arg-type]
-                temporal_end=_date(input.temporal_end, "temporalEnd"),  # type: ignore[arg-type]
+                temporal_start=_date(input.temporal_start, "temporalStart"),
+                temporal_end=_date(input.temporal_end, "temporalEnd"),
                 spatial=input.spatial,
                 ksic_prefix=input.ksic_prefix,
                 process=input.process,
