@@ -35,6 +35,7 @@ from m24.observability import Metrics, request_context_middleware
 from m24.readiness import check_all
 from m24.search import analysis
 from m24.web.applications import router as applications_router
+from m24.web.catalogue import router as catalogue_router
 from m24.web.datasets import router as datasets_router
 from m24.web.dev_issuer_routes import build_router as build_dev_issuer_router
 from m24.web.identity import Identity, identity_middleware
@@ -119,6 +120,7 @@ def create_app(
     app.include_router(specialists_router)
     app.include_router(training_router)
     app.include_router(datasets_router)
+    app.include_router(catalogue_router)
     app.include_router(login_router)
     if not settings.is_production:
         _mount_embedded_stand_ins(app, settings)

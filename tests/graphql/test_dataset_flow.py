@@ -205,3 +205,27 @@ async def test_bad_contributions_are_refused_and_nothing_is_stored(data_api: Api
         assert _stored(api) == [], f"{code}: a refused contribution leaves no file behind"
     async with api.db.read() as session:
         assert await session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == before
+
+
+async def test_catalogue_pages(data_api: Api) -> None:
+    api = data_api
+    courses = await api.client.get("/courses")
+    assert courses.status_code == 200 and "교육과정 (" in courses.text and "남은 자리" in courses.text
+    listing = await api.client.get("/datasets", params={"tier": "approval"})
+    assert listing.status_code == 200 and "승인 후 이용" in listing.text
+    async with api.db.read() as session:
+        slug = await session.scalar(
+            sa.select(Dataset.slug).where(Dataset.status == "published").order_by(Dataset.slug).limit(1)
+        )
+    detail = await api.client.get(f"/datasets/{slug}")
+    assert detail.status_code == 200 and "배포 파일" in detail.text
+    # A contribution under review is not shown to the public, but is to its contributor.
+    draft = (await submit(api, "specialist", METADATA, [("a.csv", CSV)]))["dataset"]
+    async with api.db.read() as session:
+        draft_slug = await session.scalar(sa.select(Dataset.slug).where(Dataset.id == _uuid(draft["id"])))
+    assert (await api.client.get(f"/datasets/{draft_slug}")).status_code == 404
+    own = await api.client.get(
+        f"/datasets/{draft_slug}", headers={"Authorization": f"Bearer {api.token('specialist')}"}
+    )
+    assert own.status_code == 200 and METADATA["title"] in own.text
+    assert (await api.client.get("/datasets", params={"q": "가" * 200})).status_code == 422
