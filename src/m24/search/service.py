@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from m24.config import Settings
 from m24.kit.db import Database
 from m24.kit.errors import ErrorCode, ValidationFailed
+from m24.portal.companies import repository as companies_repo
 from m24.portal.indexing.models import SearchOutbox
 from m24.portal.indexing.service import IndexedKind
-from m24.portal.specialists.models import Offering
 from m24.search import documents
 from m24.search.analysis import analyse, highlight, query_terms
 from m24.search.backend import (
@@ -160,17 +160,11 @@ async def similar_specialists(
     """Firms offering what this one offers: its offerings' most characteristic tokens as a query,
     the firm itself excluded (the same query path as a typed search, so both backends agree)."""
     async with db.read() as session:
-        rows = (
-            await session.execute(
-                sa.select(Offering.title, Offering.summary).where(
-                    Offering.company_id == company_id, Offering.deleted_at.is_(None), Offering.is_published.is_(True)
-                )
-            )
-        ).all()
+        offerings = (await companies_repo.offerings_by_company(session, [company_id])).get(company_id, [])
     counts: Counter[str] = Counter()
-    for title, summary in rows:
-        counts.update(query_terms(title).tokens * 2)
-        counts.update(query_terms(summary).tokens)
+    for offering in offerings:
+        counts.update(query_terms(offering.title).tokens * 2)
+        counts.update(query_terms(offering.summary).tokens)
     tokens = tuple(t for t, _ in counts.most_common(12))
     if not tokens:
         return SpecialistSearch(SpecialistResults([], 0, {}), Terms(), [])

@@ -12,17 +12,18 @@ from m24.kit.db import Database, utcnow
 from m24.kit.errors import AppError
 from m24.kit.pagination import PageRequest
 from m24.portal.agencies.models import Agency
+from m24.portal.datasets import repository as catalogue
 from m24.portal.datasets import service as datasets
 from m24.portal.datasets.models import AccessTier, DataKind, Dataset, Distribution
-from m24.portal.text_filter import clean_text, contains_all_words
+from m24.portal.text_filter import clean_text
 from m24.portal.training import repository as training
 from m24.portal.training import service as enrollment
+from m24.portal.training.models import AUDIENCE_LABELS, FORMAT_LABELS
 from m24.web.templating import TEMPLATES
 
 router = APIRouter()
 
-AUDIENCES = {"executive": "경영진", "manager": "중간관리자", "field_worker": "현장 작업자", "pre_employment": "재직 전"}
-FORMATS = {"online": "온라인", "offline": "오프라인", "blended": "혼합"}
+AUDIENCES = {audience.value: label for audience, label in AUDIENCE_LABELS.items()}
 DATA_KINDS = {"image": "이미지", "time_series": "시계열", "tabular": "정형(표)", "text": "텍스트", "mixed": "복합"}
 
 
@@ -44,8 +45,8 @@ async def courses(request: Request) -> Response:
     rows = [
         {
             "course": c,
-            "audience": AUDIENCES[c.audience.value],
-            "format": FORMATS[c.format.value],
+            "audience": AUDIENCE_LABELS[c.audience],
+            "format": FORMAT_LABELS[c.format],
             "sessions": [
                 {
                     "s": s,
@@ -75,13 +76,9 @@ async def dataset_list(request: Request) -> Response:
         words = clean_text(request.query_params.get("q"), "q")
     except AppError as exc:
         words, error = None, exc.message
-    conditions: list[sa.ColumnElement[bool]] = [datasets.visible_condition(principal)]
-    if kind:
-        conditions.append(Dataset.data_kind == kind)
-    if tier:
-        conditions.append(Dataset.access_tier == tier)
-    if words:
-        conditions.append(contains_all_words(words, Dataset.title, Dataset.description))
+    conditions = catalogue.catalogue_conditions(
+        principal, catalogue.DatasetFilter(data_kind=kind, access_tier=tier, text=words)
+    )
     db: Database = request.app.state.db
     async with db.read() as session:
         rows = list(await session.scalars(sa.select(Dataset).where(*conditions).order_by(Dataset.title).limit(100)))

@@ -11,9 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from m24.auth.principal import ANONYMOUS, Principal
 from m24.kit.db import Database
-from m24.portal.agencies.models import Agency
-from m24.portal.companies.models import Company
 from m24.portal.people.models import Person
+from m24.portal.training import repository as training
 from m24.portal.training import service
 from m24.portal.training.certificates import CertificateData, render_pdf
 from m24.portal.training.models import Course, CourseSession, Enrollment, EnrollmentStatus
@@ -59,11 +58,9 @@ async def download(request: Request, enrollment_id: str) -> Response:
         code = await service.ensure_certificate(session, enrollment)
         assert code is not None
         provider = course.provider_agency_id or course.provider_company_id
-        provider_name = (
-            await session.scalar(sa.select(Agency.name).where(Agency.id == provider))
-            or await session.scalar(sa.select(Company.name).where(Company.id == provider))
-            or "제조 AI 24"
-        )
+        names = await training.provider_names(session, [course])
+        # The certificate must name a provider; the portal itself stands in if the row is gone.
+        provider_name = (names.get(provider) if provider else None) or "제조 AI 24"
     first, last = service.session_days(course_session)[0], service.session_days(course_session)[-1]
     base = request.app.state.settings.public_url.rstrip("/")
     pdf = render_pdf(

@@ -8,27 +8,18 @@ import strawberry
 from strawberry.types import Info
 
 from m24.graphql.context import Context
-from m24.graphql.ids import parse_id
+from m24.graphql.ids import parse_choice, parse_id
 from m24.graphql.paging import page_of
 from m24.graphql.permissions import Authenticated, Public
 from m24.graphql.types.common import Connection
 from m24.graphql.types.datasets import Dataset, DatasetAccessRequest, datasets_of, requests_of
-from m24.kit.errors import ErrorCode, ValidationFailed
 from m24.kit.pagination import Page, after_key
-from m24.portal.datasets import service
+from m24.portal.datasets import repository, service
 from m24.portal.datasets.models import AccessRequest, AccessRequestStatus, AccessTier, DataKind
 from m24.portal.datasets.models import Dataset as DatasetModel
-from m24.portal.text_filter import clean_text, contains_all_words
+from m24.portal.text_filter import clean_text
 
 CURSOR_KIND = "dataset"
-
-
-def _enum(
-    value: str | None, allowed: type[AccessTier] | type[DataKind] | type[AccessRequestStatus], field: str
-) -> str | None:
-    if value is not None and value not in {m.value for m in allowed}:
-        raise ValidationFailed(ErrorCode.INVALID_INPUT, f"{field}: 알 수 없는 값입니다: {value!r}", field=field)
-    return value
 
 
 @strawberry.type
@@ -52,23 +43,19 @@ class DatasetQueries:
         after: str | None = None,
     ) -> Connection[Dataset]:
         principal = info.context.principal
-        conditions: list[sa.ColumnElement[bool]] = [service.visible_condition(principal)]
-        for column, value in (
-            (DatasetModel.theme, clean_text(theme, "theme")),
-            (DatasetModel.process, clean_text(process, "process")),
-            (DatasetModel.equipment, clean_text(equipment, "equipment")),
-            (DatasetModel.data_standard, clean_text(standard, "standard")),
-        ):
-            if value is not None:
-                conditions.append(column == value)
-        if (kind := _enum(data_kind, DataKind, "dataKind")) is not None:
-            conditions.append(DatasetModel.data_kind == kind)
-        if (tier := _enum(access_tier, AccessTier, "accessTier")) is not None:
-            conditions.append(DatasetModel.access_tier == tier)
-        if labelled is not None:
-            conditions.append(DatasetModel.is_labelled.is_(labelled))
-        if (words := clean_text(text)) is not None:
-            conditions.append(contains_all_words(words, DatasetModel.title, DatasetModel.description))
+        conditions = repository.catalogue_conditions(
+            principal,
+            repository.DatasetFilter(
+                theme=clean_text(theme, "theme"),
+                data_kind=parse_choice(data_kind, DataKind, "dataKind"),
+                access_tier=parse_choice(access_tier, AccessTier, "accessTier"),
+                process=clean_text(process, "process"),
+                equipment=clean_text(equipment, "equipment"),
+                labelled=labelled,
+                standard=clean_text(standard, "standard"),
+                text=clean_text(text),
+            ),
+        )
         page = page_of(info, first, after, CURSOR_KIND)
         async with info.context.db.read() as session:
             total = (
@@ -120,7 +107,7 @@ class DatasetQueries:
         self, info: Info[Context, None], status: str | None = None
     ) -> list[DatasetAccessRequest]:
         principal = info.context.principal
-        wanted = _enum(status, AccessRequestStatus, "status")
+        wanted = parse_choice(status, AccessRequestStatus, "status")
         async with info.context.db.read() as session:
             statement = sa.select(AccessRequest).join(DatasetModel, DatasetModel.id == AccessRequest.dataset_id)
             if not principal.is_platform_admin:

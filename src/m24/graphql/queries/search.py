@@ -14,7 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from m24.graphql.context import Context
-from m24.graphql.ids import parse_id
+from m24.graphql.ids import parse_choices, parse_id
 from m24.graphql.permissions import Public
 from m24.graphql.types.company import Offering
 from m24.graphql.types.program import FundingProgram
@@ -33,7 +33,7 @@ from m24.graphql.types.search import (
     SpecialistSort,
 )
 from m24.kit.errors import ErrorCode, ValidationFailed
-from m24.kit.pagination import decode_cursor, encode_cursor
+from m24.kit.pagination import encode_cursor, page_request
 from m24.portal.companies import repository as companies_repo
 from m24.portal.datasets.models import Dataset, DatasetStatus
 from m24.portal.funding.models import FundingProgram as ProgramModel
@@ -50,25 +50,9 @@ CURSOR_KIND = "specialist-search"
 MAX_FIRST = 50
 
 
-def _first(value: int | None, default: int = 20, maximum: int = MAX_FIRST) -> int:
-    size = default if value is None else value
-    if not 1 <= size <= maximum:
-        raise ValidationFailed(ErrorCode.PAGE_TOO_LARGE, f"first: 1~{maximum} 사이로 요청하세요.", field="first")
-    return size
-
-
-def _enum_values(
-    values: list[str] | None, allowed: type[OfferingKind] | type[PriceModel], field: str
-) -> tuple[str, ...]:
-    out = []
-    for value in values or []:
-        try:
-            out.append(allowed(value).value)
-        except ValueError:
-            raise ValidationFailed(
-                ErrorCode.INVALID_INPUT, f"{field}: 알 수 없는 값입니다: {value!r}", field=field
-            ) from None
-    return tuple(out)
+def _size(first: int | None, default: int, maximum: int) -> int:
+    """A page size checked as every connection's is (errors name ``first``)."""
+    return page_request(first, None, kind=CURSOR_KIND, arity=1, default=default, maximum=maximum).first
 
 
 def _filters(flt: SpecialistFilterInput | None) -> SpecialistFilters:
@@ -79,8 +63,8 @@ def _filters(flt: SpecialistFilterInput | None) -> SpecialistFilters:
     return SpecialistFilters(
         industries=tuple(parse_ksic(v, field="filters.industries") for v in flt.industries or []),
         regions=tuple(parse_region(v, field="filters.regions").code for v in flt.regions or []),
-        kinds=_enum_values(flt.kinds, OfferingKind, "filters.kinds"),
-        price_models=_enum_values(flt.price_models, PriceModel, "filters.priceModels"),
+        kinds=parse_choices(flt.kinds, OfferingKind, "filters.kinds"),
+        price_models=parse_choices(flt.price_models, PriceModel, "filters.priceModels"),
         designated=flt.designated,
     )
 
@@ -102,7 +86,7 @@ async def _hydrate_specialists(info: Info[Context, None], found: list[Highlighte
 
 
 async def similar_hits(info: Info[Context, None], company_id: uuid.UUID, first: int) -> list[SpecialistHit]:
-    size = _first(first, 5, 10)
+    size = _size(first, 5, 10)
     found = await service.similar_specialists(info.context.search, info.context.db, company_id, size)
     return await _hydrate_specialists(info, found.hits)
 
@@ -195,8 +179,8 @@ class SearchQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> SpecialistSearchResult:
-        size = _first(first)
-        offset = int(decode_cursor(CURSOR_KIND, after, 1)[0]) if after else 0
+        page = page_request(first, after, kind=CURSOR_KIND, arity=1, default=20, maximum=MAX_FIRST)
+        size, offset = page.first, int(page.after[0]) if page.after else 0
         found = await service.search_specialists(
             info.context.search, query, _filters(filters), Sort(sort.value), offset, size
         )
@@ -234,7 +218,7 @@ class SearchQueries:
         description="Completions for a specialist search box: offering titles and firm names. At most 10.",
     )
     async def suggest_specialists(self, info: Info[Context, None], prefix: str, first: int = 8) -> list[str]:
-        return await service.suggest(info.context.search, prefix, _first(first, 8, 10))
+        return await service.suggest(info.context.search, prefix, _size(first, 8, 10))
 
     @strawberry.field(
         permission_classes=[Public],
@@ -244,5 +228,5 @@ class SearchQueries:
         ),
     )
     async def search(self, info: Info[Context, None], query: str, first: int | None = None) -> list[SearchHit]:
-        found = await service.search_everything(info.context.search, query, _first(first))
+        found = await service.search_everything(info.context.search, query, _size(first, 20, MAX_FIRST))
         return await _hydrate_all(info, found)

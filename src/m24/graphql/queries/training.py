@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from m24.graphql.context import Context
-from m24.graphql.ids import parse_id
+from m24.graphql.ids import parse_choice, parse_id
 from m24.graphql.paging import page_of
 from m24.graphql.permissions import Authenticated, Public
 from m24.graphql.types.common import Connection
@@ -25,16 +25,6 @@ from m24.portal.reference.regions import parse_region
 from m24.portal.text_filter import clean_text
 from m24.portal.training import repository, service
 from m24.portal.training.models import Audience, CourseFormat, CourseLevel
-
-
-def _choice(
-    value: str | None, allowed: type[Audience] | type[CourseLevel] | type[CourseFormat], field: str
-) -> str | None:
-    if value is None:
-        return None
-    if value not in {m.value for m in allowed}:
-        raise ValidationFailed(ErrorCode.INVALID_INPUT, f"{field}: 알 수 없는 값입니다: {value!r}", field=field)
-    return value
 
 
 @strawberry.type
@@ -55,9 +45,9 @@ class TrainingQueries:
         after: str | None = None,
     ) -> Connection[Course]:
         flt = repository.CourseFilter(
-            audience=_choice(audience, Audience, "audience"),
-            level=_choice(level, CourseLevel, "level"),
-            format=_choice(format, CourseFormat, "format"),
+            audience=parse_choice(audience, Audience, "audience"),
+            level=parse_choice(level, CourseLevel, "level"),
+            format=parse_choice(format, CourseFormat, "format"),
             region=parse_region(region).code if region is not None else None,
             text=clean_text(text),
         )

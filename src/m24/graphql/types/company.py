@@ -10,17 +10,8 @@ from m24.graphql.context import Context
 from m24.graphql.types.common import BigInt, Industry, Region
 from m24.portal.companies.models import MATURITY_LABELS, SIZE_CLASS_LABELS
 from m24.portal.companies.models import Company as CompanyModel
+from m24.portal.specialists.models import OFFERING_KIND_LABELS
 from m24.portal.specialists.models import Offering as OfferingModel
-
-OFFERING_KIND_LABELS = {
-    "vision_inspection": "AI 비전검사",
-    "predictive_maintenance": "예지보전",
-    "process_optimization": "공정 최적화",
-    "mes_erp_saas": "MES/ERP 구독형",
-    "robotics": "제조로봇·자동화",
-    "data_platform": "데이터 플랫폼",
-    "consulting": "컨설팅",
-}
 
 
 @strawberry.type(description="A specialist firm's offering.")
@@ -38,7 +29,7 @@ class Offering:
         return Offering(
             id=strawberry.ID(str(model.id)),
             kind=model.kind.value,
-            kind_label=OFFERING_KIND_LABELS.get(model.kind.value, model.kind.value),
+            kind_label=OFFERING_KIND_LABELS[model.kind],
             title=model.title,
             summary=model.summary,
             price_model=model.price_model.value,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -12,22 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.graphql.types.common import Region
 from m24.kit.db import utcnow
-from m24.portal.agencies.models import Agency
 from m24.portal.companies.models import Company
 from m24.portal.people.models import Person
-from m24.portal.training import service
+from m24.portal.training import repository, service
+from m24.portal.training.models import AUDIENCE_LABELS, FORMAT_LABELS, LEVEL_LABELS
 from m24.portal.training.models import Course as CourseModel
 from m24.portal.training.models import CourseSession as SessionModel
 from m24.portal.training.models import Enrollment as EnrollmentModel
-
-AUDIENCE_LABELS = {
-    "executive": "경영진",
-    "manager": "중간관리자",
-    "field_worker": "현장 작업자",
-    "pre_employment": "재직 전",
-}
-LEVEL_LABELS = {"intro": "입문", "intermediate": "중급", "advanced": "고급"}
-FORMAT_LABELS = {"online": "온라인", "offline": "오프라인", "blended": "혼합"}
 
 
 @strawberry.type(description="A scheduled run of a course.")
@@ -95,27 +85,10 @@ class Course:
         return Region.of(self._region) if self._region else None
 
 
-async def provider_names(session: AsyncSession, courses: Sequence[CourseModel]) -> dict[uuid.UUID, str]:
-    agencies = {c.provider_agency_id for c in courses if c.provider_agency_id}
-    companies = {c.provider_company_id for c in courses if c.provider_company_id}
-    names: dict[uuid.UUID, str] = {}
-    if agencies:
-        names.update(
-            dict((await session.execute(sa.select(Agency.id, Agency.name).where(Agency.id.in_(agencies)))).all())
-        )
-    if companies:
-        names.update(
-            dict((await session.execute(sa.select(Company.id, Company.name).where(Company.id.in_(companies)))).all())
-        )
-    return names
-
-
 async def courses_of(session: AsyncSession, rows: Sequence[CourseModel]) -> list[Course]:
-    from m24.portal.training import repository
-
     sessions = await repository.sessions_by_course(session, [r.id for r in rows])
     waitlists = await repository.waitlist_lengths(session, [s.id for ss in sessions.values() for s in ss])
-    names = await provider_names(session, rows)
+    names = await repository.provider_names(session, rows)
     out = []
     for row in rows:
         rule = service.CompletionRule.of(row)
@@ -127,11 +100,11 @@ async def courses_of(session: AsyncSession, rows: Sequence[CourseModel]) -> list
                 title=row.title,
                 summary=row.summary,
                 audience=row.audience.value,
-                audience_label=AUDIENCE_LABELS[row.audience.value],
+                audience_label=AUDIENCE_LABELS[row.audience],
                 level=row.level.value,
-                level_label=LEVEL_LABELS[row.level.value],
+                level_label=LEVEL_LABELS[row.level],
                 format=row.format.value,
-                format_label=FORMAT_LABELS[row.format.value],
+                format_label=FORMAT_LABELS[row.format],
                 hours=row.hours,
                 provider_name=names.get(provider, "") if provider else "",
                 requires_agency_approval=row.requires_agency_approval,

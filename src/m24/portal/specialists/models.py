@@ -84,7 +84,7 @@ OFFERING_KIND_LABELS: dict[OfferingKind, str] = {
     OfferingKind.VISION_INSPECTION: "AI 비전검사",
     OfferingKind.PREDICTIVE_MAINTENANCE: "예지보전",
     OfferingKind.PROCESS_OPTIMIZATION: "공정 최적화",
-    OfferingKind.MES_ERP_SAAS: "MES·ERP 구독형",
+    OfferingKind.MES_ERP_SAAS: "MES/ERP 구독형",
     OfferingKind.ROBOTICS: "제조로봇·자동화",
     OfferingKind.DATA_PLATFORM: "데이터 플랫폼",
     OfferingKind.CONSULTING: "컨설팅",

@@ -42,6 +42,23 @@ class EnrollmentStatus(enum.StrEnum):
     NOT_COMPLETED = "not_completed"
 
 
+AUDIENCE_LABELS: dict[Audience, str] = {
+    Audience.EXECUTIVE: "경영진",
+    Audience.MANAGER: "중간관리자",
+    Audience.FIELD_WORKER: "현장 작업자",
+    Audience.PRE_EMPLOYMENT: "재직 전",
+}
+LEVEL_LABELS: dict[CourseLevel, str] = {
+    CourseLevel.INTRO: "입문",
+    CourseLevel.INTERMEDIATE: "중급",
+    CourseLevel.ADVANCED: "고급",
+}
+FORMAT_LABELS: dict[CourseFormat, str] = {
+    CourseFormat.ONLINE: "온라인",
+    CourseFormat.OFFLINE: "오프라인",
+    CourseFormat.BLENDED: "혼합",
+}
+
 #: Statuses that hold a seat of the session (a completed or not-completed enrollee held one too).
 SEAT_HOLDING = frozenset(
     {

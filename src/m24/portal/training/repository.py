@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from m24.kit.pagination import Page, PageRequest, after_key
+from m24.portal.agencies.models import Agency
+from m24.portal.companies.models import Company
 from m24.portal.text_filter import contains_all_words
 from m24.portal.training.models import Course, CourseSession, Enrollment, EnrollmentStatus
 
@@ -52,6 +54,22 @@ def cursor_key(course: Course) -> tuple[str, str]:
 
 async def get_course(session: AsyncSession, course_id: uuid.UUID) -> Course | None:
     return (await session.scalars(sa.select(Course).where(Course.id == course_id, Course.deleted_at.is_(None)))).first()
+
+
+async def provider_names(session: AsyncSession, courses: Sequence[Course]) -> dict[uuid.UUID, str]:
+    """Name of each course's provider (agency or firm), keyed by the provider's id."""
+    agencies = {c.provider_agency_id for c in courses if c.provider_agency_id}
+    companies = {c.provider_company_id for c in courses if c.provider_company_id}
+    names: dict[uuid.UUID, str] = {}
+    if agencies:
+        names.update(
+            dict((await session.execute(sa.select(Agency.id, Agency.name).where(Agency.id.in_(agencies)))).all())
+        )
+    if companies:
+        names.update(
+            dict((await session.execute(sa.select(Company.id, Company.name).where(Company.id.in_(companies)))).all())
+        )
+    return names
 
 
 async def sessions_by_course(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[CourseSession]]:
