@@ -15,6 +15,7 @@ import pytest_asyncio
 
 from m24.app import create_app
 from m24.kit.db import Database
+from m24.kit.pagination import encode_cursor
 from m24.search import service as search
 from m24.search.backend import SpecialistQuery
 from m24.search.elastic import specialist_request
@@ -114,6 +115,8 @@ async def test_overlong_and_bad_arguments_are_coded_errors(search_api: Api) -> N
         ({"q": "가" * 10_000}, "INVALID_INPUT", "query"),
         ({"q": "비전", "first": 500}, "PAGE_TOO_LARGE", "first"),
         ({"q": "비전", "after": "not-a-cursor"}, "INVALID_CURSOR", "after"),
+        # A well-formed cursor of this list whose position is not a number.
+        ({"q": "비전", "after": encode_cursor("specialist-search", ("x",))}, "INVALID_CURSOR", "after"),
         ({"q": "비전", "f": {"kinds": ["teleportation"]}}, "INVALID_INPUT", "filters.kinds"),
         ({"q": "비전", "f": {"regions": ["아틀란티스"]}}, "UNKNOWN_REGION", "filters.regions"),
     ]

@@ -180,7 +180,12 @@ class SearchQueries:
         after: str | None = None,
     ) -> SpecialistSearchResult:
         page = page_request(first, after, kind=CURSOR_KIND, arity=1, default=20, maximum=MAX_FIRST)
-        size, offset = page.first, int(page.after[0]) if page.after else 0
+        try:
+            size, offset = page.first, int(page.after[0]) if page.after else 0
+        except (TypeError, ValueError):
+            raise ValidationFailed(
+                ErrorCode.INVALID_CURSOR, "after: 올바르지 않은 커서입니다.", field="after"
+            ) from None
         found = await service.search_specialists(
             info.context.search, query, _filters(filters), Sort(sort.value), offset, size
         )
